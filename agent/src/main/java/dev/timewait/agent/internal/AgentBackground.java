@@ -1,0 +1,145 @@
+package dev.timewait.agent.internal;
+
+import dev.timewait.agent.internal.jmx.AgentMXBean;
+import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * The agent's one background thread: registers the MBeans (after premain has returned, so that
+ * application servers can set up JMX and logging first) and writes the snapshot file every
+ * interval. Its failures are counted and never reach the application.
+ */
+final class AgentBackground implements Runnable {
+  static final String CLOSES_NAME = "dev.timewait:type=Closes";
+  static final String AGENT_NAME = "dev.timewait:type=Agent";
+
+  private final AgentOptions options;
+  private final Snapshot snapshot;
+  private final AgentErrors errors;
+  private final ClosesMXBean closes;
+  private final AgentMXBean agent;
+  private final long firstDelayMillis;
+  private final List<ObjectName> registered = new ArrayList<>();
+  private volatile boolean stopped;
+  private Thread thread;
+  private Thread shutdownHook;
+
+  AgentBackground(
+      AgentOptions options,
+      Snapshot snapshot,
+      AgentErrors errors,
+      ClosesMXBean closes,
+      AgentMXBean agent,
+      long firstDelayMillis) {
+    this.options = options;
+    this.snapshot = snapshot;
+    this.errors = errors;
+    this.closes = closes;
+    this.agent = agent;
+    this.firstDelayMillis = firstDelayMillis;
+  }
+
+  void start() {
+    thread = new Thread(this, "timewait-agent");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+    thread.start();
+    if (options.snapshot != null) {
+      shutdownHook = new Thread(this::writeSnapshot, "timewait-agent-exit");
+      Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+  }
+
+  /** Stops the thread, unregisters the MBeans and writes a last snapshot. */
+  void stop() {
+    stopped = true;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs anyway
+      }
+    }
+    unregisterMBeans();
+    writeSnapshot();
+  }
+
+  @Override
+  public void run() {
+    try {
+      if (firstDelayMillis > 0) {
+        TimeUnit.MILLISECONDS.sleep(firstDelayMillis);
+      }
+      if (options.jmx) {
+        registerMBeans();
+      }
+      long interval = options.interval.toMillis();
+      while (!stopped) {
+        writeSnapshot();
+        TimeUnit.MILLISECONDS.sleep(interval);
+      }
+    } catch (InterruptedException e) {
+      // stop() or JVM exit
+    } catch (Throwable t) {
+      errors.record("background thread", t);
+    }
+  }
+
+  private void registerMBeans() {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      register(server, CLOSES_NAME, closes);
+      register(server, AGENT_NAME, agent);
+    } catch (Throwable t) {
+      errors.record("MBean registration", t);
+    }
+  }
+
+  private synchronized void register(MBeanServer server, String name, Object bean)
+      throws Exception {
+    ObjectName objectName = new ObjectName(name);
+    if (server.isRegistered(objectName)) {
+      server.unregisterMBean(objectName);
+    }
+    server.registerMBean(bean, objectName);
+    registered.add(objectName);
+  }
+
+  private synchronized void unregisterMBeans() {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      for (ObjectName name : registered) {
+        if (server.isRegistered(name)) {
+          server.unregisterMBean(name);
+        }
+      }
+    } catch (Throwable t) {
+      errors.record("MBean unregistration", t);
+    }
+    registered.clear();
+  }
+
+  private void writeSnapshot() {
+    if (options.snapshot == null) {
+      return;
+    }
+    try {
+      SnapshotFile.writeAtomically(options.snapshot, snapshot.toJson(System.currentTimeMillis()));
+    } catch (Throwable t) {
+      errors.record("snapshot " + options.snapshot, t);
+    }
+  }
+}

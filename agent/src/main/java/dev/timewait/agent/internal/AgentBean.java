@@ -1,0 +1,91 @@
+package dev.timewait.agent.internal;
+
+import dev.timewait.agent.bootstrap.CloseBridge;
+import dev.timewait.agent.internal.jmx.AgentMXBean;
+import java.util.List;
+import java.util.Map;
+
+/** Serves {@code dev.timewait:type=Agent}. */
+final class AgentBean implements AgentMXBean {
+  private final AgentInfo info;
+  private final AgentOptions options;
+  private final List<String> paths;
+  private final JdkSockets sockets;
+  private final CloseRecorder recorder;
+  private final AgentErrors errors;
+  private final Snapshot snapshot;
+
+  AgentBean(
+      AgentInfo info,
+      AgentOptions options,
+      List<String> paths,
+      JdkSockets sockets,
+      CloseRecorder recorder,
+      AgentErrors errors,
+      Snapshot snapshot) {
+    this.info = info;
+    this.options = options;
+    this.paths = paths;
+    this.sockets = sockets;
+    this.recorder = recorder;
+    this.errors = errors;
+    this.snapshot = snapshot;
+  }
+
+  @Override
+  public String getVersion() {
+    return AgentInfo.VERSION;
+  }
+
+  @Override
+  public String getJavaVersion() {
+    return info.javaVersion();
+  }
+
+  @Override
+  public String[] getInstrumentedPaths() {
+    return paths.toArray(new String[0]);
+  }
+
+  @Override
+  public String getPeerFinDetection() {
+    return sockets.asksKernelForPeerFin()
+        ? "kernel: poll(POLLRDHUP) when our FIN leaves"
+        : "EOF: poll(POLLIN) with nothing to read when our FIN leaves";
+  }
+
+  @Override
+  public Map<String, String> getOptions() {
+    return options.given();
+  }
+
+  @Override
+  public long getErrorCount() {
+    return errors.count() + CloseBridge.suppressedErrors();
+  }
+
+  @Override
+  public long getSiteOverflow() {
+    return recorder.siteOverflow();
+  }
+
+  @Override
+  public long getEndpointOverflow() {
+    return recorder.endpointOverflow();
+  }
+
+  @Override
+  public long getRecentCloseOverflow() {
+    return recorder.recentOverflow();
+  }
+
+  @Override
+  public long getInternalCloses() {
+    return recorder.internal();
+  }
+
+  @Override
+  public String getSnapshotJson() {
+    return snapshot.toJson(System.currentTimeMillis());
+  }
+}

@@ -1,0 +1,182 @@
+package dev.timewait.agent.internal;
+
+import dev.timewait.agent.bootstrap.CloseBridge;
+import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
+import java.io.File;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Starts the agent inside its isolated class loader: parses the options, opens the JDK internals it
+ * reads, installs the advice (retransforming JDK classes already loaded), and starts the background
+ * thread. Any failure prints one line and leaves the agent off; the application runs on.
+ */
+public final class AgentInstaller {
+  private static Running running;
+
+  private AgentInstaller() {}
+
+  /** Called reflectively by {@code TimewaitAgent}. {@code args} "detach" removes the agent. */
+  public static synchronized void install(
+      Instrumentation inst, String args, boolean attached, File jar) {
+    if ("detach".equals(args)) {
+      detach(inst);
+      return;
+    }
+    if (running != null || CloseBridge.installed()) {
+      System.err.println("timewait: agent already running in this JVM; ignoring the new start");
+      return;
+    }
+    AgentOptions options;
+    try {
+      options = AgentOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("timewait: " + e.getMessage() + "; agent disabled");
+      return;
+    }
+    try {
+      running = start(inst, options, attached);
+    } catch (Throwable t) {
+      CloseBridge.uninstall();
+      System.err.println("timewait: agent disabled: " + t);
+    }
+  }
+
+  private static Running start(Instrumentation inst, AgentOptions options, boolean attached)
+      throws Exception {
+    openJdkInternals(inst);
+    JdkSockets sockets = new JdkSockets();
+    AgentErrors errors = new AgentErrors();
+    CloseRecorder recorder =
+        new CloseRecorder(options.maxSites, options.maxEndpoints, options.recentCloses);
+    SiteResolver resolver =
+        new SiteResolver(options.exclude, options.stackDepth, options.maxSites * 4);
+    SocketEventHandler handler = new SocketEventHandler(sockets, resolver, recorder, errors);
+    AgentInfo info = new AgentInfo();
+    Snapshot snapshot = new Snapshot(recorder, info);
+
+    List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
+    List<String> paths = new ArrayList<>();
+    for (JdkInstrumentation i : instrumentations) {
+      paths.add(i.description());
+    }
+    CloseBridge.install(handler);
+    ResettableClassFileTransformer transformer = instrument(inst, instrumentations, errors);
+
+    AgentBackground background =
+        new AgentBackground(
+            options,
+            snapshot,
+            errors,
+            new ClosesBean(recorder, handler),
+            new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
+            attached ? 0 : options.jmxDelay.toMillis());
+    background.start();
+    return new Running(transformer, background);
+  }
+
+  private static ResettableClassFileTransformer instrument(
+      Instrumentation inst, List<JdkInstrumentation> instrumentations, AgentErrors errors) {
+    // The agent injects no classes through Byte Buddy's Nexus; disabling it keeps Byte Buddy from
+    // probing sun.misc.Unsafe, which JDK 24+ warns about. The property is read once, here.
+    String nexus = "net.bytebuddy.nexus.disabled";
+    boolean setNexus = System.getProperty(nexus) == null;
+    if (setNexus) {
+      System.setProperty(nexus, "true");
+    }
+    try {
+      return buildAndInstall(inst, instrumentations, errors);
+    } finally {
+      if (setNexus) {
+        System.clearProperty(nexus);
+      }
+    }
+  }
+
+  private static ResettableClassFileTransformer buildAndInstall(
+      Instrumentation inst, List<JdkInstrumentation> instrumentations, AgentErrors errors) {
+    AgentBuilder builder =
+        new AgentBuilder.Default()
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+            .with(new ErrorListener(errors))
+            .ignore(ElementMatchers.nameStartsWith("dev.timewait.agent."));
+    for (JdkInstrumentation i : instrumentations) {
+      builder =
+          builder
+              .type(ElementMatchers.named(i.typeName()))
+              .transform(
+                  (DynamicType.Builder<?> b,
+                      TypeDescription type,
+                      ClassLoader loader,
+                      JavaModule module,
+                      java.security.ProtectionDomain domain) -> b.visit(i.advice()));
+    }
+    return builder.installOn(inst);
+  }
+
+  /**
+   * java.base must read the bridge (on the boot class path, in the boot loader's unnamed module),
+   * and the agent must read the JDK's socket internals.
+   */
+  private static void openJdkInternals(Instrumentation inst) {
+    Module javaBase = Object.class.getModule();
+    Module bridge = CloseBridge.class.getModule();
+    Module self = AgentInstaller.class.getModule();
+    Map<String, Set<Module>> opens =
+        Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self), "java.io", Set.of(self));
+    inst.redefineModule(javaBase, Set.of(bridge), Map.of(), opens, Set.of(), Map.of());
+  }
+
+  private static void detach(Instrumentation inst) {
+    Running current = running;
+    if (current == null) {
+      System.err.println("timewait: agent is not running in this JVM; nothing to detach");
+      return;
+    }
+    running = null;
+    CloseBridge.uninstall();
+    current.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    current.background.stop();
+  }
+
+  private static final class Running {
+    final ResettableClassFileTransformer transformer;
+    final AgentBackground background;
+
+    Running(ResettableClassFileTransformer transformer, AgentBackground background) {
+      this.transformer = transformer;
+      this.background = background;
+    }
+  }
+
+  /** Counts instrumentation failures; the class is then left as it was. */
+  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    private final AgentErrors errors;
+
+    ErrorListener(AgentErrors errors) {
+      this.errors = errors;
+    }
+
+    @Override
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        Throwable throwable) {
+      errors.record("instrumenting " + typeName, throwable);
+    }
+  }
+}

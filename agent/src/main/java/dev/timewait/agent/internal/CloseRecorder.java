@@ -1,0 +1,222 @@
+package dev.timewait.agent.internal;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Adds up classified closes: totals by kind and role, site rows, remote endpoints, and the recent
+ * active closes. Lock-free; every table is bounded and what does not fit is counted in an overflow
+ * row, never dropped.
+ */
+final class CloseRecorder {
+  private static final int MAX_LOCAL_ADDRESSES = 256;
+
+  private final LongAdder[][] totals =
+      new LongAdder[Role.values().length][CloseKind.values().length];
+  private final LongAdder internal = new LongAdder();
+  private final ConcurrentHashMap<SiteKey, SiteStats> sites = new ConcurrentHashMap<>();
+  private final SiteStats[] otherSites = new SiteStats[Role.values().length];
+  private final LongAdder siteOverflow = new LongAdder();
+  private final ConcurrentHashMap<InetSocketAddress, EndpointStats> endpoints =
+      new ConcurrentHashMap<>();
+  private final EndpointStats otherEndpoints = new EndpointStats(null);
+  private final LongAdder endpointOverflow = new LongAdder();
+  private final ConcurrentHashMap<InetAddress, InetAddress> localAddresses =
+      new ConcurrentHashMap<>();
+  private final RecentActiveCloses recent;
+  private final int maxSites;
+  private final int maxEndpoints;
+
+  CloseRecorder(int maxSites, int maxEndpoints, int recentCapacity) {
+    this.maxSites = maxSites;
+    this.maxEndpoints = maxEndpoints;
+    this.recent = new RecentActiveCloses(recentCapacity);
+    for (Role role : Role.values()) {
+      for (CloseKind kind : CloseKind.values()) {
+        totals[role.ordinal()][kind.ordinal()] = new LongAdder();
+      }
+      otherSites[role.ordinal()] = new SiteStats(CodeSite.OTHER, CodeSite.OTHER, role);
+    }
+  }
+
+  /** Records one finished connection. */
+  void record(
+      CodeSite closeSite,
+      CodeSite openSite,
+      Role role,
+      CloseKind kind,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long now) {
+    totals[role.ordinal()][kind.ordinal()].increment();
+    SiteStats row = siteRow(closeSite, openSite, role);
+    row.count(kind, remote);
+    endpoint(role == Role.SERVER && remote != null ? anyPort(remote) : remote)
+        .byKind[kind.ordinal()]
+        .increment();
+    if (kind == CloseKind.ACTIVE && local != null && remote != null) {
+      recent.add(
+          internLocal(local.getAddress()),
+          local.getPort(),
+          remote.getAddress(),
+          remote.getPort(),
+          row,
+          now);
+    }
+  }
+
+  /** A close of the agent's own or the JMX connector's sockets. */
+  void recordInternal() {
+    internal.increment();
+  }
+
+  long total(Role role, CloseKind kind) {
+    return totals[role.ordinal()][kind.ordinal()].sum();
+  }
+
+  long total(CloseKind kind) {
+    long sum = 0;
+    for (Role role : Role.values()) {
+      sum += total(role, kind);
+    }
+    return sum;
+  }
+
+  long internal() {
+    return internal.sum();
+  }
+
+  long siteOverflow() {
+    return siteOverflow.sum();
+  }
+
+  long endpointOverflow() {
+    return endpointOverflow.sum();
+  }
+
+  long recentOverflow() {
+    return recent.overflow();
+  }
+
+  /** Site rows, with the overflow rows of each role that has counts. */
+  Collection<SiteStats> sites() {
+    java.util.List<SiteStats> rows = new java.util.ArrayList<>(sites.values());
+    for (SiteStats other : otherSites) {
+      if (other.count(CloseKind.ACTIVE)
+              + other.count(CloseKind.PASSIVE)
+              + other.count(CloseKind.ABORTIVE)
+          > 0) {
+        rows.add(other);
+      }
+    }
+    return rows;
+  }
+
+  Collection<EndpointStats> endpoints() {
+    java.util.List<EndpointStats> rows = new java.util.ArrayList<>(endpoints.values());
+    if (otherEndpoints.total() > 0) {
+      rows.add(otherEndpoints);
+    }
+    return rows;
+  }
+
+  java.util.List<RecentActiveCloses.Entry> recentActiveCloses(long now) {
+    return recent.within(now);
+  }
+
+  private SiteStats siteRow(CodeSite closeSite, CodeSite openSite, Role role) {
+    SiteKey key = new SiteKey(closeSite, openSite, role);
+    SiteStats row = sites.get(key);
+    if (row != null) {
+      return row;
+    }
+    if (sites.size() >= maxSites) {
+      siteOverflow.increment();
+      return otherSites[role.ordinal()];
+    }
+    return sites.computeIfAbsent(key, k -> new SiteStats(closeSite, openSite, role));
+  }
+
+  private EndpointStats endpoint(InetSocketAddress remote) {
+    if (remote == null) {
+      return otherEndpoints;
+    }
+    EndpointStats stats = endpoints.get(remote);
+    if (stats != null) {
+      return stats;
+    }
+    if (endpoints.size() >= maxEndpoints) {
+      endpointOverflow.increment();
+      return otherEndpoints;
+    }
+    return endpoints.computeIfAbsent(remote, EndpointStats::new);
+  }
+
+  /**
+   * A server's peers connect from ephemeral ports: group them by address, or the endpoint table
+   * would fill with one row per client port.
+   */
+  private static InetSocketAddress anyPort(InetSocketAddress remote) {
+    return new InetSocketAddress(remote.getAddress(), 0);
+  }
+
+  private InetAddress internLocal(InetAddress address) {
+    InetAddress known = localAddresses.get(address);
+    if (known != null) {
+      return known;
+    }
+    if (localAddresses.size() >= MAX_LOCAL_ADDRESSES) {
+      return address;
+    }
+    known = localAddresses.putIfAbsent(address, address);
+    return known == null ? address : known;
+  }
+
+  /** Counts per remote endpoint; {@code remote} is null for the overflow row. */
+  static final class EndpointStats {
+    final InetSocketAddress remote;
+    final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+    EndpointStats(InetSocketAddress remote) {
+      this.remote = remote;
+    }
+
+    long count(CloseKind kind) {
+      return byKind[kind.ordinal()].sum();
+    }
+
+    long total() {
+      return count(CloseKind.ACTIVE) + count(CloseKind.PASSIVE) + count(CloseKind.ABORTIVE);
+    }
+  }
+
+  private static final class SiteKey {
+    private final CodeSite close;
+    private final CodeSite open;
+    private final Role role;
+
+    SiteKey(CodeSite close, CodeSite open, Role role) {
+      this.close = close;
+      this.open = open;
+      this.role = role;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof SiteKey)) {
+        return false;
+      }
+      SiteKey k = (SiteKey) o;
+      return close == k.close && open == k.open && role == k.role;
+    }
+
+    @Override
+    public int hashCode() {
+      return (System.identityHashCode(close) * 31 + System.identityHashCode(open)) * 31
+          + role.ordinal();
+    }
+  }
+}

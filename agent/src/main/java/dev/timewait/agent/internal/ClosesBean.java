@@ -1,0 +1,75 @@
+package dev.timewait.agent.internal;
+
+import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Serves {@code dev.timewait:type=Closes} from the recorder. */
+final class ClosesBean implements ClosesMXBean {
+  private final CloseRecorder recorder;
+  private final SocketEventHandler handler;
+
+  ClosesBean(CloseRecorder recorder, SocketEventHandler handler) {
+    this.recorder = recorder;
+    this.handler = handler;
+  }
+
+  @Override
+  public long getActiveCloses() {
+    return recorder.total(CloseKind.ACTIVE);
+  }
+
+  @Override
+  public long getPassiveCloses() {
+    return recorder.total(CloseKind.PASSIVE);
+  }
+
+  @Override
+  public long getAbortiveCloses() {
+    return recorder.total(CloseKind.ABORTIVE);
+  }
+
+  @Override
+  public Map<String, Long> getClosesByKindAndRole() {
+    Map<String, Long> out = new TreeMap<>();
+    for (CloseKind kind : CloseKind.values()) {
+      for (Role role : Role.values()) {
+        out.put(kind.name() + "/" + role.name(), recorder.total(role, kind));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Long> getActiveClosesBySite() {
+    Map<String, Long> out = new TreeMap<>();
+    for (SiteStats row : recorder.sites()) {
+      out.merge(row.closeSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Long> getActiveClosesByOpenSite() {
+    Map<String, Long> out = new TreeMap<>();
+    for (SiteStats row : recorder.sites()) {
+      out.merge(row.openSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, Long> getActiveClosesByEndpoint() {
+    Map<String, Long> out = new TreeMap<>();
+    for (CloseRecorder.EndpointStats row : recorder.endpoints()) {
+      String key = row.remote == null ? "(other endpoints)" : Snapshot.endpoint(row.remote);
+      out.put(key, row.count(CloseKind.ACTIVE));
+    }
+    return out;
+  }
+
+  @Override
+  public long getTrackedConnections() {
+    return handler.tracked();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.timewait.agent.internal;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What the agent keeps about one open connection between its open and its close. Holds no reference
+ * to the socket, so that tracking never keeps a socket alive.
+ */
+final class Connection {
+  final Role role;
+  final CodeSite openSite;
+  final InetSocketAddress remote;
+  volatile InetSocketAddress local;
+  volatile boolean established;
+  final boolean internal;
+
+  /** The verdict taken when {@code shutdownOutput} sent our FIN, or null while no FIN has left. */
+  volatile CloseKind finVerdict;
+
+  Connection(
+      Role role,
+      CodeSite openSite,
+      InetSocketAddress remote,
+      boolean established,
+      boolean internal) {
+    this.role = role;
+    this.openSite = openSite;
+    this.remote = remote;
+    this.established = established;
+    this.internal = internal;
+  }
+
+  /** True when this entry belongs to the connection now using the same descriptor number. */
+  boolean sameRemote(InetSocketAddress other) {
+    return remote == null || other == null || remote.equals(other);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.timewait.agent.internal;
+
+/** A minimal streaming JSON writer: enough for the snapshot, with correct string escaping. */
+final class JsonWriter {
+  private final StringBuilder out = new StringBuilder(4096);
+  private boolean needComma;
+
+  JsonWriter beginObject() {
+    comma();
+    out.append('{');
+    needComma = false;
+    return this;
+  }
+
+  JsonWriter endObject() {
+    out.append('}');
+    needComma = true;
+    return this;
+  }
+
+  JsonWriter beginArray() {
+    comma();
+    out.append('[');
+    needComma = false;
+    return this;
+  }
+
+  JsonWriter endArray() {
+    out.append(']');
+    needComma = true;
+    return this;
+  }
+
+  JsonWriter name(String name) {
+    comma();
+    string(name);
+    out.append(':');
+    needComma = false;
+    return this;
+  }
+
+  JsonWriter value(String value) {
+    comma();
+    if (value == null) {
+      out.append("null");
+    } else {
+      string(value);
+    }
+    needComma = true;
+    return this;
+  }
+
+  JsonWriter value(long value) {
+    comma();
+    out.append(value);
+    needComma = true;
+    return this;
+  }
+
+  JsonWriter field(String name, String value) {
+    return name(name).value(value);
+  }
+
+  JsonWriter field(String name, long value) {
+    return name(name).value(value);
+  }
+
+  private void comma() {
+    if (needComma) {
+      out.append(',');
+    }
+  }
+
+  private void string(String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+      }
+    }
+    out.append('"');
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
+  }
+}

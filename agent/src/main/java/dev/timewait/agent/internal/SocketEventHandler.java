@@ -1,0 +1,151 @@
+package dev.timewait.agent.internal;
+
+import dev.timewait.agent.bootstrap.CloseBridge;
+import dev.timewait.agent.bootstrap.CloseSink;
+import java.io.FileDescriptor;
+import java.net.InetSocketAddress;
+
+/**
+ * Receives the socket events of the instrumented JDK methods, keeps each connection's open site and
+ * role, classifies each connection's end when our first FIN leaves, and hands the result to the
+ * {@link CloseRecorder}. Runs on the application's threads: no locks, no I/O beyond a zero-timeout
+ * poll and a few {@code getsockopt}-like calls, and nothing thrown escapes.
+ */
+final class SocketEventHandler implements CloseSink {
+  private final JdkSockets sockets;
+  private final SiteResolver resolver;
+  private final CloseRecorder recorder;
+  private final AgentErrors errors;
+  private final ConnectionTable table = new ConnectionTable();
+
+  SocketEventHandler(
+      JdkSockets sockets, SiteResolver resolver, CloseRecorder recorder, AgentErrors errors) {
+    this.sockets = sockets;
+    this.resolver = resolver;
+    this.recorder = recorder;
+    this.errors = errors;
+  }
+
+  @Override
+  public void onSocketEvent(int event, Object socket, int role) {
+    try {
+      switch (event) {
+        case CloseBridge.OPENED:
+          opened(socket, role == CloseBridge.SERVER ? Role.SERVER : Role.CLIENT);
+          break;
+        case CloseBridge.CONNECTING:
+          connecting(socket);
+          break;
+        case CloseBridge.SHUTDOWN_OUTPUT:
+          finSending(socket, false);
+          break;
+        case CloseBridge.CLOSING:
+          finSending(socket, true);
+          break;
+        default:
+          break;
+      }
+    } catch (Throwable t) {
+      errors.record("socket event", t);
+    }
+  }
+
+  /** Connections currently tracked (open, seen by the agent). */
+  int tracked() {
+    return table.size();
+  }
+
+  private void opened(Object socket, Role role) {
+    FileDescriptor fd = sockets.fd(socket);
+    int fdNumber = sockets.fdNumber(fd);
+    InetSocketAddress remote = sockets.remote(socket);
+    if (fdNumber < 0 || remote == null) {
+      return; // not a TCP/IP socket (Unix domain) or not connected
+    }
+    Connection pending = table.get(fdNumber);
+    if (pending != null && pending.established && pending.sameRemote(remote)) {
+      return; // finishConnect() called again on a connected channel
+    }
+    CodeSite site =
+        pending != null && !pending.established && pending.role == role
+            ? pending.openSite
+            : resolver.resolve();
+    Connection connection = new Connection(role, site, remote, true, site == CodeSite.INTERNAL);
+    connection.local = sockets.local(fd);
+    table.put(fdNumber, connection);
+  }
+
+  private void connecting(Object socket) {
+    int fdNumber = sockets.fdNumber(sockets.fd(socket));
+    if (fdNumber >= 0) {
+      CodeSite site = resolver.resolve();
+      table.put(
+          fdNumber, new Connection(Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
+    }
+  }
+
+  private void finSending(Object socket, boolean closing) throws Throwable {
+    FileDescriptor fd = sockets.fd(socket);
+    int fdNumber = sockets.fdNumber(fd);
+    if (fdNumber < 0) {
+      return;
+    }
+    if (!sockets.isConnected(socket)) {
+      if (closing) {
+        table.remove(fdNumber); // a connect that never completed
+      }
+      return;
+    }
+    InetSocketAddress remote = sockets.remote(socket);
+    if (remote == null) {
+      return;
+    }
+    Connection connection = table.get(fdNumber);
+    if (connection == null || !connection.established || !connection.sameRemote(remote)) {
+      connection = new Connection(Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
+      connection.local = sockets.local(fd);
+      table.put(fdNumber, connection);
+    }
+    if (!closing) {
+      if (connection.finVerdict == null) {
+        connection.finVerdict = sockets.peerFinArrived(fd) ? CloseKind.PASSIVE : CloseKind.ACTIVE;
+      }
+      return;
+    }
+    if (!table.remove(fdNumber, connection)) {
+      return; // another thread is closing the same socket
+    }
+    if (connection.internal) {
+      recorder.recordInternal();
+      return;
+    }
+    CloseKind kind = classifyClose(fd, connection.finVerdict);
+    recorder.record(
+        resolver.resolve(),
+        connection.openSite,
+        connection.role,
+        kind,
+        connection.local,
+        remote,
+        System.currentTimeMillis());
+  }
+
+  /**
+   * The verdict for a close: RST when linger is zero or received data is unread (unless the
+   * connection already sits in TIME_WAIT after our earlier FIN); otherwise whoever's FIN came
+   * first.
+   */
+  private CloseKind classifyClose(FileDescriptor fd, CloseKind finVerdict) throws Throwable {
+    boolean peerFin = sockets.peerFinArrived(fd);
+    if (finVerdict != null && peerFin) {
+      return finVerdict;
+    }
+    if (sockets.lingerZero(fd) || sockets.unread(fd) > 0) {
+      return CloseKind.ABORTIVE;
+    }
+    if (finVerdict != null) {
+      return finVerdict;
+    }
+    return peerFin ? CloseKind.PASSIVE : CloseKind.ACTIVE;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.timewait.agent.internal.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import dev.timewait.agent.bootstrap.CloseBridge;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+
+/** Channels accepted by an {@code AsynchronousServerSocketChannel}. */
+final class AsynchronousServerSocketChannelInstrumentation implements JdkInstrumentation {
+  @Override
+  public String typeName() {
+    return "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl";
+  }
+
+  @Override
+  public String description() {
+    return "java.nio.channels.AsynchronousServerSocketChannel"
+        + " (UnixAsynchronousServerSocketChannelImpl): finishAccept";
+  }
+
+  @Override
+  public AsmVisitorWrapper advice() {
+    return Advice.to(AcceptAdvice.class).on(named("finishAccept"));
+  }
+
+  static final class AcceptAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Return Object accepted, @Advice.Thrown Throwable thrown) {
+      if (thrown == null) {
+        CloseBridge.opened(accepted, CloseBridge.SERVER);
+      }
+    }
+  }
+}
