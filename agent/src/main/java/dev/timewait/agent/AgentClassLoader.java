@@ -21,6 +21,9 @@ import java.util.jar.JarFile;
 final class AgentClassLoader extends ClassLoader {
   static final String PREFIX = "inst/";
 
+  /** Defined in the boot loader by the agent; a copy in this loader would split the bridge. */
+  private static final String BRIDGE_PACKAGE = "dev.timewait.agent.bootstrap.";
+
   static {
     registerAsParallelCapable();
   }
@@ -40,6 +43,9 @@ final class AgentClassLoader extends ClassLoader {
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
+    if (name.startsWith(BRIDGE_PACKAGE)) {
+      throw new ClassNotFoundException(name + " must come from the boot class loader");
+    }
     JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".class");
     if (entry == null) {
       throw new ClassNotFoundException(name);

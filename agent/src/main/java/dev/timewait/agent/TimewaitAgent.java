@@ -12,6 +12,7 @@ import java.util.jar.JarFile;
  * other library of the agent.
  */
 public final class TimewaitAgent {
+  private static final String INJECTOR = "dev.timewait.agent.internal.BootstrapInjector";
   private static final String INSTALLER = "dev.timewait.agent.internal.AgentInstaller";
 
   private TimewaitAgent() {}
@@ -31,6 +32,9 @@ public final class TimewaitAgent {
       File jar =
           new File(TimewaitAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       ClassLoader internals = InternalsHolder.get(jar, inst);
+      Class.forName(INJECTOR, true, internals)
+          .getMethod("inject", Instrumentation.class)
+          .invoke(null, inst);
       Class<?> installer = Class.forName(INSTALLER, true, internals);
       Method install =
           installer.getMethod(
@@ -48,7 +52,6 @@ public final class TimewaitAgent {
 
     static synchronized ClassLoader get(File jar, Instrumentation inst) throws Exception {
       if (loader == null) {
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
         loader = new AgentClassLoader(new JarFile(jar), jar);
       }
       return loader;
