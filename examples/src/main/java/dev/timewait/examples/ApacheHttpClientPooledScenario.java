@@ -7,7 +7,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * The fix for {@link ApacheHttpClientMisuseScenario}: one Apache HttpClient 5 for the whole run,
@@ -40,18 +39,7 @@ public final class ApacheHttpClientPooledScenario implements Scenario {
         outcome =
             RequestLoop.run(
                 options,
-                i -> {
-                  int status =
-                      client.execute(
-                          get,
-                          response -> {
-                            EntityUtils.consume(response.getEntity());
-                            return response.getCode();
-                          });
-                  if (status != 200) {
-                    throw new IOException("HTTP " + status);
-                  }
-                });
+                i -> client.execute(get, ApacheHttpClientMisuseScenario.OK_AFTER_CONSUMING));
       } // the pool's connections close here, first on the client side
       return ScenarioResult.settle(
           name(),

@@ -1,7 +1,6 @@
 package dev.timewait.examples;
 
 import dev.timewait.examples.LoopbackHttpServer.ClosePolicy;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -120,8 +119,7 @@ public final class ClientChurnScenario implements Scenario {
     try (Socket socket = new Socket()) {
       socket.connect(server, (int) CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
-      HttpWire.writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
-      HttpWire.readResponse(new BufferedInputStream(socket.getInputStream()));
+      HttpWire.get(socket, server);
     } // the server is still waiting for a next request: this close is the active one
   }
 }

@@ -1,7 +1,6 @@
 package dev.timewait.examples;
 
 import dev.timewait.examples.LoopbackHttpServer.ClosePolicy;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -91,8 +90,7 @@ public final class CloseWaitLeakScenario implements Scenario {
     try {
       socket.connect(server, (int) ClientChurnScenario.CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) ClientChurnScenario.READ_TIMEOUT.toMillis());
-      HttpWire.writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
-      HttpWire.readResponse(new BufferedInputStream(socket.getInputStream()));
+      HttpWire.get(socket, server);
       return socket; // the leak: the response is used, the connection is never closed
     } catch (IOException e) {
       socket.close();

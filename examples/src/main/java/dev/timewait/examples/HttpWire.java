@@ -1,10 +1,13 @@
 package dev.timewait.examples;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -67,6 +70,21 @@ final class HttpWire {
       }
       remaining -= skipped;
     }
+  }
+
+  /**
+   * Sends a GET over a connected socket and reads its response, leaving the socket open.
+   *
+   * @return the socket's input, positioned after the response
+   */
+  static InputStream get(Socket socket, InetSocketAddress server) throws IOException {
+    writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
+    InputStream in = new BufferedInputStream(socket.getInputStream());
+    int status = readResponse(in);
+    if (status != 200) {
+      throw new IOException("HTTP " + status);
+    }
+    return in;
   }
 
   static void writeRequest(OutputStream out, String hostHeader, String path) throws IOException {

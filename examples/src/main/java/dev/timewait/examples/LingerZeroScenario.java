@@ -1,7 +1,6 @@
 package dev.timewait.examples;
 
 import dev.timewait.examples.LoopbackHttpServer.ClosePolicy;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,8 +43,7 @@ public final class LingerZeroScenario implements Scenario {
     try (Socket socket = new Socket()) {
       socket.connect(server, (int) ClientChurnScenario.CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) ClientChurnScenario.READ_TIMEOUT.toMillis());
-      HttpWire.writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
-      HttpWire.readResponse(new BufferedInputStream(socket.getInputStream()));
+      HttpWire.get(socket, server);
       // Safe only because the whole response has been read: an abortive close drops unsent data.
       socket.setSoLinger(true, 0);
     }

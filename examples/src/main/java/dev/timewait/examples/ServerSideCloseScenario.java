@@ -1,7 +1,6 @@
 package dev.timewait.examples;
 
 import dev.timewait.examples.LoopbackHttpServer.ClosePolicy;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -46,9 +45,7 @@ public final class ServerSideCloseScenario implements Scenario {
     try (Socket socket = new Socket()) {
       socket.connect(server, (int) ClientChurnScenario.CONNECT_TIMEOUT.toMillis());
       socket.setSoTimeout((int) ClientChurnScenario.READ_TIMEOUT.toMillis());
-      HttpWire.writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      HttpWire.readResponse(in);
+      InputStream in = HttpWire.get(socket, server);
       // Close only after the server's FIN has arrived, so that ours is the passive close.
       if (in.read() != -1) {
         throw new IOException("unexpected bytes after the response");
