@@ -11,7 +11,8 @@ import java.util.function.Function;
  * @param client the client implementation, e.g. {@code socket}, {@code jdk-httpclient}
  * @param serverAddress the loopback server's address
  * @param requests requests that got a complete response
- * @param errors requests that failed
+ * @param errors requests that failed, plus one when the server still had connections open at the
+ *     end
  * @param connections connections the server accepted
  * @param firstClose who sends the first FIN ({@code client}, {@code server}) or {@code abortive}
  * @param expected the tuples with their expected kernel state

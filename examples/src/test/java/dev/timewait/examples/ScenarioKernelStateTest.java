@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,10 +42,6 @@ class ScenarioKernelStateTest {
     assertEquals(0, result.errors(), () -> "first error: " + result.firstError());
     assertEquals(options.requests(), result.requests());
     return result;
-  }
-
-  private static InetSocketAddress otherEnd(ExpectedTuple tuple, boolean sameSide) {
-    return sameSide ? tuple.local() : tuple.remote();
   }
 
   /** The state of the tuple's socket on its own side, or on the peer's side. */
@@ -144,8 +140,7 @@ class ScenarioKernelStateTest {
               }
             });
 
-    ScenarioResult result =
-        runClean(scenario, options(23105).withDuration(java.time.Duration.ofMillis(500)));
+    ScenarioResult result = runClean(scenario, options(23105).withDuration(Duration.ofSeconds(2)));
 
     if (whileHeld.get() != null) {
       throw new AssertionError("while the sockets were held", whileHeld.get());
