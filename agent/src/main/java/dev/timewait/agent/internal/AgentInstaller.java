@@ -59,7 +59,11 @@ public final class AgentInstaller {
     CloseRecorder recorder =
         new CloseRecorder(options.maxSites, options.maxEndpoints, options.recentCloses);
     SiteResolver resolver =
-        new SiteResolver(options.exclude, options.stackDepth, options.maxSites * 4);
+        new SiteResolver(
+            options.exclude,
+            options.stackDepth,
+            options.maxSites * 4,
+            AgentInstaller.class.getClassLoader());
     SocketEventHandler handler = new SocketEventHandler(sockets, resolver, recorder, errors);
     AgentInfo info = new AgentInfo();
     Snapshot snapshot = new Snapshot(recorder, info);

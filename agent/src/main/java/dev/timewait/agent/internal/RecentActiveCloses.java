@@ -30,7 +30,7 @@ final class RecentActiveCloses {
   private final LongAdder overflow = new LongAdder();
 
   RecentActiveCloses(int capacity) {
-    int size = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+    int size = capacity <= 16 ? 16 : Integer.highestOneBit(capacity - 1) << 1;
     mask = size - 1;
     stamps = new long[size];
     at = new long[size];

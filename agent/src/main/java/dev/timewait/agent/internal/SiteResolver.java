@@ -28,14 +28,18 @@ final class SiteResolver {
   private final StackWalker walker =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
-  private final ClassLoader agent = SiteResolver.class.getClassLoader();
+  private final ClassLoader agent;
   private final String[] excludes;
   private final int stackDepth;
   private final int maxFrames;
   private final ConcurrentHashMap<FrameKey, CodeSite> sites = new ConcurrentHashMap<>();
   private final LongAdder overflow = new LongAdder();
 
-  SiteResolver(List<String> excludes, int stackDepth, int maxFrames) {
+  /**
+   * @param agent the agent's own class loader, whose frames are never a site (null: none)
+   */
+  SiteResolver(List<String> excludes, int stackDepth, int maxFrames, ClassLoader agent) {
+    this.agent = agent;
     this.excludes = excludes.toArray(new String[0]);
     this.stackDepth = stackDepth;
     this.maxFrames = maxFrames;
@@ -127,7 +131,9 @@ final class SiteResolver {
         StackFrame frame = it.next();
         String className = frame.getClassName();
         Class<?> type = frame.getDeclaringClass();
-        if (type.getClassLoader() == agent || className.startsWith(BRIDGE_PACKAGE)) {
+        if (type == SiteResolver.class
+            || (agent != null && type.getClassLoader() == agent)
+            || className.startsWith(BRIDGE_PACKAGE)) {
           continue;
         }
         if (isJdk(type)) {
