@@ -1,0 +1,160 @@
+package dev.timewait.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.tools.attach.VirtualMachine;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loading, attaching twice, bad options, JMX clients: the agent stays correct and out of the way.
+ */
+class AgentLifecycleIT {
+  private static final Path JAVA = ChildJvm.javas().get(0);
+
+  @Test
+  void theJarHidesEveryLibraryFromTheApplication() throws Exception {
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      List<String> visible = new ArrayList<>();
+      jar.stream()
+          .map(e -> e.getName())
+          .filter(n -> !n.startsWith("inst/") && !n.endsWith("/"))
+          .forEach(visible::add);
+      for (String name : visible) {
+        assertTrue(
+            name.equals("META-INF/MANIFEST.MF")
+                || name.matches(
+                    "dev/timewait/agent/(TimewaitAgent|AgentClassLoader)[$\\w]*\\.class"),
+            "visible to the application's class loader: " + name);
+      }
+      assertTrue(jar.getEntry("inst/net/bytebuddy/ByteBuddy.class") != null, "Byte Buddy inside");
+      assertTrue(
+          jar.getEntry("inst/dev/timewait/agent/bootstrap/CloseBridge.class") != null,
+          "bridge bytes inside");
+      Manifest manifest = jar.getManifest();
+      assertEquals(
+          "dev.timewait.agent.TimewaitAgent",
+          manifest.getMainAttributes().getValue("Premain-Class"));
+      assertEquals(
+          "dev.timewait.agent.TimewaitAgent", manifest.getMainAttributes().getValue("Agent-Class"));
+      assertEquals("true", manifest.getMainAttributes().getValue("Can-Retransform-Classes"));
+      assertEquals("true", manifest.getMainAttributes().getValue("Can-Redefine-Classes"));
+    }
+  }
+
+  @Test
+  void badOptionsPrintOneLineAndTheApplicationRuns() throws Exception {
+    for (String options :
+        new String[] {"bogus=1", "maxSites=lots", "\u0001\u0002==,", "interval"}) {
+      try (ChildJvm child =
+          ChildJvm.start(
+              JAVA,
+              List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=" + options),
+              LifecycleApp.class,
+              List.of())) {
+        child.awaitLine("ready");
+        child.send("closes 3");
+        child.awaitLine("done 3");
+        child.send("mbean");
+        assertEquals("mbean false", child.awaitLine("mbean"), options);
+        child.send("exit");
+        child.finish(30);
+        List<String> agentLines =
+            child.stderr().lines().filter(l -> l.startsWith("timewait:")).toList();
+        assertEquals(1, agentLines.size(), options + ": " + child.stderr());
+        assertTrue(agentLines.get(0).contains("agent disabled"), agentLines.get(0));
+        assertEquals(agentLines.size(), child.stderr().lines().count(), "nothing else on stderr");
+      }
+    }
+  }
+
+  @Test
+  void aSecondAttachDoesNotCountTwice(@TempDir Path dir) throws Exception {
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            JAVA,
+            List.of(
+                "-XX:+EnableDynamicAgentLoading",
+                "-javaagent:" + ChildJvm.AGENT_JAR + "=snapshot=" + snapshot),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      VirtualMachine vm = VirtualMachine.attach(Long.toString(child.pid()));
+      try {
+        vm.loadAgent(ChildJvm.AGENT_JAR.toString(), "snapshot=" + snapshot);
+      } finally {
+        vm.detach();
+      }
+      child.send("closes 5");
+      child.awaitLine("done 5");
+      child.send("exit");
+      child.finish(30);
+      assertTrue(child.stderr().contains("timewait: agent already running"), child.stderr());
+    }
+    JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
+    assertEquals(5, snap.get("totals").get("byRole").get("CLIENT").get("active").asLong());
+    assertEquals(5, snap.get("totals").get("byRole").get("SERVER").get("passive").asLong());
+  }
+
+  @Test
+  void jmxClientConnectionsAreNotApplicationCloses(@TempDir Path dir) throws Exception {
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            JAVA,
+            List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=snapshot=" + snapshot + ",jmxDelay=0s"),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send("closes 2");
+      child.awaitLine("done 2");
+      VirtualMachine vm = VirtualMachine.attach(Long.toString(child.pid()));
+      String url;
+      try {
+        url = vm.startLocalManagementAgent();
+      } finally {
+        vm.detach();
+      }
+      for (int round = 0; round < 3; round++) {
+        try (JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(url))) {
+          MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+          Object active =
+              mbeans.getAttribute(new ObjectName("dev.timewait:type=Closes"), "ActiveCloses");
+          assertEquals(2L, active, "round " + round);
+        }
+      }
+      child.send("closes 1");
+      child.awaitLine("done 1");
+      child.send("exit");
+      child.finish(30);
+    }
+    JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
+    for (JsonNode row : snap.get("sites")) {
+      assertTrue(
+          row.get("site").asText().contains("LifecycleApp")
+              && row.get("openSite").asText().contains("LifecycleApp"),
+          "only the application's own sites: " + row);
+    }
+    JsonNode byRole = snap.get("totals").get("byRole");
+    assertEquals(3, byRole.get("CLIENT").get("active").asLong());
+    assertEquals(3, byRole.get("SERVER").get("passive").asLong());
+    assertEquals(0, byRole.get("SERVER").get("active").asLong());
+    assertFalse(snap.toString().contains("sun.rmi"), "no JMX connector site");
+  }
+}
