@@ -52,11 +52,10 @@ final class CloseRecorder {
       InetSocketAddress remote,
       long now) {
     totals[role.ordinal()][kind.ordinal()].increment();
+    InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
     SiteStats row = siteRow(closeSite, openSite, role);
-    row.count(kind, remote);
-    endpoint(role == Role.SERVER && remote != null ? anyPort(remote) : remote)
-        .byKind[kind.ordinal()]
-        .increment();
+    row.count(kind, peer);
+    endpoint(peer).byKind[kind.ordinal()].increment();
     if (kind == CloseKind.ACTIVE && local != null && remote != null) {
       recent.add(
           internLocal(local.getAddress()),
