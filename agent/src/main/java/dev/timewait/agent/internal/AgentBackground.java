@@ -11,8 +11,8 @@ import javax.management.ObjectName;
 
 /**
  * The agent's one background thread: registers the MBeans (after premain has returned, so that
- * application servers can set up JMX and logging first) and writes the snapshot file every
- * interval. Its failures are counted and never reach the application.
+ * application servers can set up JMX and logging first), and every interval runs the periodic scans
+ * and writes the snapshot file. Its failures are counted and never reach the application.
  */
 final class AgentBackground implements Runnable {
   static final String CLOSES_NAME = "dev.timewait:type=Closes";
@@ -21,6 +21,7 @@ final class AgentBackground implements Runnable {
   private final AgentOptions options;
   private final Snapshot snapshot;
   private final AgentErrors errors;
+  private final Runnable periodic;
   private final ClosesMXBean closes;
   private final AgentMXBean agent;
   private final long firstDelayMillis;
@@ -33,12 +34,14 @@ final class AgentBackground implements Runnable {
       AgentOptions options,
       Snapshot snapshot,
       AgentErrors errors,
+      Runnable periodic,
       ClosesMXBean closes,
       AgentMXBean agent,
       long firstDelayMillis) {
     this.options = options;
     this.snapshot = snapshot;
     this.errors = errors;
+    this.periodic = periodic;
     this.closes = closes;
     this.agent = agent;
     this.firstDelayMillis = firstDelayMillis;
@@ -50,7 +53,13 @@ final class AgentBackground implements Runnable {
     thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
     if (options.snapshot != null) {
-      shutdownHook = new Thread(this::writeSnapshot, "timewait-agent-exit");
+      shutdownHook =
+          new Thread(
+              () -> {
+                runPeriodic();
+                writeSnapshot();
+              },
+              "timewait-agent-exit");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
   }
@@ -88,6 +97,7 @@ final class AgentBackground implements Runnable {
       }
       long interval = options.interval.toMillis();
       while (!stopped) {
+        runPeriodic();
         writeSnapshot();
         TimeUnit.MILLISECONDS.sleep(interval);
       }
@@ -95,6 +105,14 @@ final class AgentBackground implements Runnable {
       // stop() or JVM exit
     } catch (Throwable t) {
       errors.record("background thread", t);
+    }
+  }
+
+  private void runPeriodic() {
+    try {
+      periodic.run();
+    } catch (Throwable t) {
+      errors.record("periodic scan", t);
     }
   }
 

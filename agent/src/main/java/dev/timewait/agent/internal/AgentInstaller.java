@@ -64,9 +64,13 @@ public final class AgentInstaller {
             options.stackDepth,
             options.maxSites * 4,
             AgentInstaller.class.getClassLoader());
-    SocketEventHandler handler = new SocketEventHandler(sockets, resolver, recorder, errors);
+    ConnectionTable connections = new ConnectionTable();
+    SocketEventHandler handler =
+        new SocketEventHandler(sockets, resolver, recorder, connections, errors);
+    CloseWaitTracker closeWait =
+        new CloseWaitTracker(connections, sockets, options.closeWaitAfter.toMillis());
     AgentInfo info = new AgentInfo();
-    Snapshot snapshot = new Snapshot(recorder, info);
+    Snapshot snapshot = new Snapshot(recorder, closeWait, info);
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
     List<String> paths = new ArrayList<>();
@@ -81,7 +85,8 @@ public final class AgentInstaller {
             options,
             snapshot,
             errors,
-            new ClosesBean(recorder, handler),
+            () -> closeWait.scan(System.currentTimeMillis()),
+            new ClosesBean(recorder, handler, closeWait),
             new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();

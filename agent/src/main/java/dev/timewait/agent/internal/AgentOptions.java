@@ -39,7 +39,8 @@ public final class AgentOptions {
           "stackDepth",
           "recentCloses",
           "jmx",
-          "jmxDelay");
+          "jmxDelay",
+          "closeWaitAfter");
 
   final Path snapshot;
   final Duration interval;
@@ -50,6 +51,7 @@ public final class AgentOptions {
   final int recentCloses;
   final boolean jmx;
   final Duration jmxDelay;
+  final Duration closeWaitAfter;
   private final Map<String, String> given;
 
   private AgentOptions(Map<String, String> given) {
@@ -64,6 +66,8 @@ public final class AgentOptions {
         integer("recentCloses", given.getOrDefault("recentCloses", "131072"), 16, 4_194_304);
     jmx = bool("jmx", given.getOrDefault("jmx", "true"));
     jmxDelay = duration("jmxDelay", given.getOrDefault("jmxDelay", "1s"), Duration.ZERO);
+    closeWaitAfter =
+        duration("closeWaitAfter", given.getOrDefault("closeWaitAfter", "30s"), Duration.ZERO);
     List<String> excludes = new ArrayList<>(DEFAULT_EXCLUDES);
     if (given.containsKey("exclude")) {
       for (String prefix : given.get("exclude").split(";")) {

@@ -8,10 +8,26 @@ import java.util.TreeMap;
 final class ClosesBean implements ClosesMXBean {
   private final CloseRecorder recorder;
   private final SocketEventHandler handler;
+  private final CloseWaitTracker closeWait;
 
-  ClosesBean(CloseRecorder recorder, SocketEventHandler handler) {
+  ClosesBean(CloseRecorder recorder, SocketEventHandler handler, CloseWaitTracker closeWait) {
     this.recorder = recorder;
     this.handler = handler;
+    this.closeWait = closeWait;
+  }
+
+  @Override
+  public long getCloseWaitConnections() {
+    return closeWait.total();
+  }
+
+  @Override
+  public Map<String, Long> getCloseWaitByOpenSite() {
+    Map<String, Long> out = new TreeMap<>();
+    for (CloseWaitTracker.Row row : closeWait.rows()) {
+      out.merge(row.openSite.frame, row.count, Long::sum);
+    }
+    return out;
   }
 
   @Override

@@ -14,6 +14,9 @@ final class Connection {
   volatile boolean established;
   final boolean internal;
 
+  /** When the background scan first saw the peer's FIN while the application kept the socket. */
+  volatile long peerClosedSeenAt;
+
   /** The verdict taken when {@code shutdownOutput} sent our FIN, or null while no FIN has left. */
   volatile CloseKind finVerdict;
 

@@ -40,20 +40,31 @@ final class ConnectionTable {
     return chunk != null && chunk.compareAndSet(fd & (CHUNK - 1), expected, null);
   }
 
-  /** Number of tracked connections (a full scan: for reports, not for the hot path). */
-  int size() {
-    int n = 0;
+  /** Visits every tracked connection (a full scan: for the background thread, not for hooks). */
+  void forEach(Visitor visitor) {
     for (int c = 0; c < MAX_CHUNKS; c++) {
       AtomicReferenceArray<Connection> chunk = chunks.get(c);
       if (chunk != null) {
         for (int i = 0; i < CHUNK; i++) {
-          if (chunk.get(i) != null) {
-            n++;
+          Connection connection = chunk.get(i);
+          if (connection != null) {
+            visitor.visit((c << CHUNK_BITS) | i, connection);
           }
         }
       }
     }
-    return n;
+  }
+
+  /** Number of tracked connections (a full scan). */
+  int size() {
+    int[] n = {0};
+    forEach((fd, connection) -> n[0]++);
+    return n[0];
+  }
+
+  /** Receives each tracked connection with its descriptor number. */
+  interface Visitor {
+    void visit(int fd, Connection connection);
   }
 
   private AtomicReferenceArray<Connection> chunk(int fd, boolean create) {

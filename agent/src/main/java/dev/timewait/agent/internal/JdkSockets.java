@@ -47,8 +47,10 @@ final class JdkSockets {
   private final MethodHandle available;
   private final MethodHandle getOption;
   private final MethodHandle localAddress;
+  private final MethodHandle remoteAddress;
 
   private final int pollIn;
+  private final int pollNval;
   private final int peerFinEvents;
   private final boolean rdhup;
 
@@ -89,12 +91,26 @@ final class JdkSockets {
             net,
             "localAddress",
             MethodType.methodType(InetSocketAddress.class, FileDescriptor.class));
+    remoteAddress =
+        netLookup.findStatic(
+            net,
+            "remoteAddress",
+            MethodType.methodType(InetSocketAddress.class, FileDescriptor.class));
     try {
       pollIn =
           (short)
               netLookup.findStatic(net, "pollinValue", MethodType.methodType(short.class)).invoke();
     } catch (Throwable t) {
       throw new ReflectiveOperationException("sun.nio.ch.Net.pollinValue", t);
+    }
+    try {
+      pollNval =
+          (short)
+              netLookup
+                  .findStatic(net, "pollnvalValue", MethodType.methodType(short.class))
+                  .invoke();
+    } catch (Throwable t) {
+      throw new ReflectiveOperationException("sun.nio.ch.Net.pollnvalValue", t);
     }
     rdhup = System.getProperty("os.name", "").startsWith("Linux");
     peerFinEvents = rdhup ? pollIn | POLLRDHUP_LINUX : pollIn;
@@ -130,6 +146,25 @@ final class JdkSockets {
 
   int fdNumber(FileDescriptor fd) {
     return fd == null ? -1 : (int) fdNumber.get(fd);
+  }
+
+  /**
+   * A descriptor object for a descriptor number, for polling from the background thread. It owns
+   * nothing: no cleaner is registered, so it never closes the descriptor.
+   */
+  FileDescriptor probe(int fdNumber) {
+    FileDescriptor fd = new FileDescriptor();
+    this.fdNumber.set(fd, fdNumber);
+    return fd;
+  }
+
+  /** The peer of a descriptor from {@code getpeername}, or null if it is not a connected socket. */
+  InetSocketAddress peer(FileDescriptor fd) {
+    try {
+      return (InetSocketAddress) remoteAddress.invokeExact(fd);
+    } catch (Throwable t) {
+      return null;
+    }
   }
 
   /** Whether the socket is connected right now (so that a close sends FIN or RST). */
@@ -184,6 +219,15 @@ final class JdkSockets {
       return (revents & POLLRDHUP_LINUX) != 0 || (revents & ~peerFinEvents) != 0;
     }
     return (revents & pollIn) != 0 && (int) available.invokeExact(fd) == 0;
+  }
+
+  /** Whether the descriptor number is no longer open at all. */
+  boolean descriptorClosed(FileDescriptor fd) {
+    try {
+      return ((int) poll.invokeExact(fd, 0, 0L) & pollNval) != 0;
+    } catch (Throwable t) {
+      return true;
+    }
   }
 
   /** Bytes received and not read by the application: a close now sends RST. */

@@ -17,10 +17,12 @@ final class Snapshot {
   static final String SCHEMA = "timewait.snapshot/1";
 
   private final CloseRecorder recorder;
+  private final CloseWaitTracker closeWait;
   private final AgentInfo info;
 
-  Snapshot(CloseRecorder recorder, AgentInfo info) {
+  Snapshot(CloseRecorder recorder, CloseWaitTracker closeWait, AgentInfo info) {
     this.recorder = recorder;
+    this.closeWait = closeWait;
     this.info = info;
   }
 
@@ -47,6 +49,15 @@ final class Snapshot {
         .field("recentActiveCloses", recorder.recentOverflow())
         .endObject();
     json.field("internalCloses", recorder.internal());
+    json.name("closeWait").beginArray();
+    for (CloseWaitTracker.Row row : closeWait.rows()) {
+      json.beginObject()
+          .field("openSite", row.openSite.frame)
+          .field("role", row.role.name())
+          .field("count", row.count)
+          .endObject();
+    }
+    json.endArray();
     writeRecent(json, nowMillis);
     return json.endObject().toString();
   }

@@ -16,10 +16,15 @@ final class SocketEventHandler implements CloseSink {
   private final SiteResolver resolver;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
-  private final ConnectionTable table = new ConnectionTable();
+  private final ConnectionTable table;
 
   SocketEventHandler(
-      JdkSockets sockets, SiteResolver resolver, CloseRecorder recorder, AgentErrors errors) {
+      JdkSockets sockets,
+      SiteResolver resolver,
+      CloseRecorder recorder,
+      ConnectionTable table,
+      AgentErrors errors) {
+    this.table = table;
     this.sockets = sockets;
     this.resolver = resolver;
     this.recorder = recorder;

@@ -113,6 +113,54 @@ class AgentLifecycleIT {
   }
 
   @Test
+  void closeWaitLeaksAreNamedByOpenSite(@TempDir Path dir) throws Exception {
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            JAVA,
+            List.of(
+                "-javaagent:"
+                    + ChildJvm.AGENT_JAR
+                    + "=snapshot="
+                    + snapshot
+                    + ",interval=200ms,closeWaitAfter=500ms"),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send("leak 4");
+      child.awaitLine("leaked 4");
+      JsonNode leaking = awaitSnapshot(snapshot, s -> s.get("closeWait").size() > 0, 10_000);
+      assertEquals(1, leaking.get("closeWait").size(), leaking.get("closeWait").toString());
+      JsonNode row = leaking.get("closeWait").get(0);
+      assertEquals(4, row.get("count").asLong());
+      assertEquals("CLIENT", row.get("role").asText());
+      assertTrue(row.get("openSite").asText().contains("LifecycleApp.leak("), row.toString());
+      child.send("release");
+      child.awaitLine("released 4");
+      JsonNode released = awaitSnapshot(snapshot, s -> s.get("closeWait").size() == 0, 10_000);
+      assertEquals(4, released.get("totals").get("byRole").get("CLIENT").get("passive").asLong());
+      child.send("exit");
+      child.finish(30);
+    }
+  }
+
+  private static JsonNode awaitSnapshot(
+      Path file, java.util.function.Predicate<JsonNode> condition, long millis) throws Exception {
+    long deadline = System.currentTimeMillis() + millis;
+    JsonNode last = null;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.exists(file)) {
+        last = new ObjectMapper().readTree(Files.readString(file));
+        if (condition.test(last)) {
+          return last;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("snapshot never matched; last: " + last);
+  }
+
+  @Test
   void jmxClientConnectionsAreNotApplicationCloses(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =

@@ -28,6 +28,15 @@ public interface ClosesMXBean {
   /** Active closes by remote endpoint {@code ip:port}. */
   Map<String, Long> getActiveClosesByEndpoint();
 
+  /**
+   * Connections the peer closed while the application has kept them open past {@code
+   * closeWaitAfter}: a CLOSE_WAIT leak.
+   */
+  long getCloseWaitConnections();
+
+  /** CLOSE_WAIT leaks by open site (the code that connected or accepted and never closed). */
+  Map<String, Long> getCloseWaitByOpenSite();
+
   /** Connections open now that the agent saw being opened. */
   long getTrackedConnections();
 }
