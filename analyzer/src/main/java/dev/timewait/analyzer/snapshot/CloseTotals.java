@@ -1,0 +1,18 @@
+package dev.timewait.analyzer.snapshot;
+
+import java.util.Map;
+
+/**
+ * Close counts over the JVM's life.
+ *
+ * @param active closed by this JVM first
+ * @param passive closed by the peer first
+ * @param abortive reset
+ * @param byRole the same per {@link Role}
+ */
+public record CloseTotals(long active, long passive, long abortive, Map<Role, CloseCounts> byRole) {
+
+  public CloseTotals {
+    byRole = byRole == null ? Map.of() : Map.copyOf(byRole);
+  }
+}
