@@ -46,17 +46,14 @@ public final class CollectorBenchmark {
 
   public static void main(String[] args) throws Exception {
     int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
     LinuxProcCollector collector = new LinuxProcCollector();
-    LinuxProcCollector singleThreaded =
-        new LinuxProcCollector(dev.timewait.analyzer.host.HostRoot.live(), false);
     InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
     byte[] rawBuffer = new byte[256 * 1024];
 
     Map<String, Task> tasks = new LinkedHashMap<>();
     tasks.put("linux table sample", () -> collector.sampleTable().table().timeWait());
-    tasks.put("  same, no read-ahead", () -> singleThreaded.sampleTable().table().timeWait());
     tasks.put("cat tcp tcp6 >/dev/null", () -> command("cat", "/proc/net/tcp", "/proc/net/tcp6"));
     tasks.put("JVM read raw bytes", () -> readRaw(rawBuffer));
     tasks.put("ss -tan state time-wait", () -> command("ss", "-tan", "state", "time-wait"));
@@ -71,15 +68,6 @@ public final class CollectorBenchmark {
         System.getProperty("os.name"),
         System.getProperty("os.version"),
         Runtime.getRuntime().availableProcessors());
-    long deadline = System.nanoTime() + 70_000_000_000L;
-    while (collector.timeWaitCount() != null
-        && collector.timeWaitCount() > 2_000
-        && System.nanoTime() < deadline) {
-      // sockets of an earlier run would add up with these past tcp_max_tw_buckets
-      System.out.printf(
-          Locale.ROOT, "waiting for %d TIME_WAIT sockets to expire%n", collector.timeWaitCount());
-      Thread.sleep(10_000);
-    }
     System.out.printf(Locale.ROOT, "TIME_WAIT before: %d%n", collector.timeWaitCount());
     // warm the parser and JIT on the quiet host before the 60 s window starts
     for (int i = 0; i < 20; i++) {
@@ -112,11 +100,7 @@ public final class CollectorBenchmark {
           sample.table().malformedLines());
 
       for (Task task : tasks.values()) {
-        task.run(); // warm-up at full size: the JIT compiles the scan loops with real row counts
-      }
-      for (int i = 0; i < 5; i++) {
-        collector.sampleTable();
-        singleThreaded.sampleTable();
+        task.run(); // one warm-up call each, at full size
       }
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -153,9 +137,6 @@ public final class CollectorBenchmark {
   }
 
   private static Measurement measure(Task task) throws Exception {
-    // OSHI leaves hundreds of MB of garbage; collect before every call so no task pays for
-    // another's
-    System.gc();
     long thread = Thread.currentThread().getId();
     long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
     long before = System.nanoTime();
@@ -227,12 +208,10 @@ public final class CollectorBenchmark {
     System.out.printf(
         Locale.ROOT,
         "%nlinux table sample / cat:          %.2fx%n"
-            + "  same, no read-ahead / cat:       %.2fx%n"
             + "linux table sample / JVM raw read: %.2fx%n"
             + "OSHI getConnections() / cat:       %.2fx%n"
             + "measured in %.1f s after the sockets were made; sockstat tw at the end %d%n",
         table / medians.get("cat tcp tcp6 >/dev/null"),
-        medians.get("  same, no read-ahead") / medians.get("cat tcp tcp6 >/dev/null"),
         table / medians.get("JVM read raw bytes"),
         medians.get("OSHI getConnections()") / medians.get("cat tcp tcp6 >/dev/null"),
         windowSeconds,

@@ -25,33 +25,16 @@ public final class LinuxProcCollector implements HostCollector {
    */
   private static final int LISTENER_BUFFER = 4096;
 
-  private static final int READ_AHEAD_CHUNK = 64 * 1024;
-  private static final int READ_AHEAD_CHUNKS = 4;
-
   private final HostRoot root;
-  private final boolean readAhead;
 
   /** Samples the running host. */
   public LinuxProcCollector() {
     this(HostRoot.live());
   }
 
-  /**
-   * Samples the host whose files lie under {@code root}, reading the connection table ahead on a
-   * short-lived helper thread when this JVM has more than one CPU.
-   */
+  /** Samples the host whose files lie under {@code root}. */
   public LinuxProcCollector(HostRoot root) {
-    this(root, Runtime.getRuntime().availableProcessors() > 1);
-  }
-
-  /**
-   * @param root where the host's files lie
-   * @param readAhead whether a table sample reads on a helper thread while it parses, so the kernel
-   *     formats rows and the parser works in parallel; false keeps a sample on the calling thread
-   */
-  public LinuxProcCollector(HostRoot root, boolean readAhead) {
     this.root = root;
-    this.readAhead = readAhead;
   }
 
   @Override
@@ -186,11 +169,6 @@ public final class LinuxProcCollector implements HostCollector {
         settings, conntrackPresent, NetDevParser.interfaces(dev), addresses);
   }
 
-  private InputStream openTable(String file) throws IOException {
-    InputStream in = root.open(file);
-    return readAhead ? new ReadAheadInputStream(in, READ_AHEAD_CHUNK, READ_AHEAD_CHUNKS) : in;
-  }
-
   private ConnectionTable readTable(
       PortRange range, Set<SocketPair> watched, List<String> unavailable) {
     ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
@@ -214,7 +192,7 @@ public final class LinuxProcCollector implements HostCollector {
     }
     ProcNetTcpParser parser = new ProcNetTcpParser();
     for (String file : TABLE_FILES) {
-      try (InputStream in = openTable(file)) {
+      try (InputStream in = root.open(file)) {
         builder.addMalformed(parser.parse(in, builder));
       } catch (NoSuchFileException e) {
         unavailable.add("connection table: " + file + " not found under " + root);
