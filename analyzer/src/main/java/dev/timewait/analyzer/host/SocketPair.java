@@ -1,0 +1,21 @@
+package dev.timewait.analyzer.host;
+
+/**
+ * A TCP 4-tuple. Addresses are in canonical text form: dotted IPv4 (IPv4-mapped IPv6 addresses are
+ * shown as IPv4), IPv6 compressed lower case without brackets (RFC 5952), so equal tuples are equal
+ * records whatever their source.
+ *
+ * @param localIp local address
+ * @param localPort local port
+ * @param remoteIp remote address
+ * @param remotePort remote port
+ */
+public record SocketPair(String localIp, int localPort, String remoteIp, int remotePort) {
+
+  @Override
+  public String toString() {
+    return IpAddresses.withPort(localIp, localPort)
+        + " -> "
+        + IpAddresses.withPort(remoteIp, remotePort);
+  }
+}
