@@ -2,6 +2,7 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import dev.timewait.agent.internal.jmx.HostMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import javax.management.ObjectName;
 final class AgentBackground implements Runnable {
   static final String CLOSES_NAME = "dev.timewait:type=Closes";
   static final String AGENT_NAME = "dev.timewait:type=Agent";
+  static final String HOST_NAME = "dev.timewait:type=Host";
 
   private final AgentOptions options;
   private final Snapshot snapshot;
@@ -24,6 +26,7 @@ final class AgentBackground implements Runnable {
   private final Runnable periodic;
   private final ClosesMXBean closes;
   private final AgentMXBean agent;
+  private final HostMXBean host;
   private final long firstDelayMillis;
   private final List<ObjectName> registered = new ArrayList<>();
   private volatile boolean stopped;
@@ -37,6 +40,7 @@ final class AgentBackground implements Runnable {
       Runnable periodic,
       ClosesMXBean closes,
       AgentMXBean agent,
+      HostMXBean host,
       long firstDelayMillis) {
     this.options = options;
     this.snapshot = snapshot;
@@ -44,6 +48,7 @@ final class AgentBackground implements Runnable {
     this.periodic = periodic;
     this.closes = closes;
     this.agent = agent;
+    this.host = host;
     this.firstDelayMillis = firstDelayMillis;
   }
 
@@ -121,6 +126,9 @@ final class AgentBackground implements Runnable {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       register(server, CLOSES_NAME, closes);
       register(server, AGENT_NAME, agent);
+      if (host != null) {
+        register(server, HOST_NAME, host);
+      }
     } catch (Throwable t) {
       errors.record("MBean registration", t);
     }

@@ -70,7 +70,12 @@ public final class AgentInstaller {
     CloseWaitTracker closeWait =
         new CloseWaitTracker(connections, sockets, options.closeWaitAfter.toMillis());
     AgentInfo info = new AgentInfo();
-    Snapshot snapshot = new Snapshot(recorder, closeWait, info);
+    HostMonitor host =
+        options.host
+            ? new HostMonitor(
+                recorder, errors, options.hostInterval.toMillis(), options.tableInterval.toMillis())
+            : null;
+    Snapshot snapshot = new Snapshot(recorder, closeWait, info, host);
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
     List<String> paths = new ArrayList<>();
@@ -88,9 +93,13 @@ public final class AgentInstaller {
             () -> closeWait.scan(System.currentTimeMillis()),
             new ClosesBean(recorder, handler, closeWait),
             new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
+            host == null ? null : new HostBean(host),
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();
-    return new Running(transformer, background);
+    if (host != null) {
+      host.start();
+    }
+    return new Running(transformer, background, host);
   }
 
   private static ResettableClassFileTransformer instrument(
@@ -158,15 +167,21 @@ public final class AgentInstaller {
     CloseBridge.uninstall();
     current.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
     current.background.stop();
+    if (current.host != null) {
+      current.host.stop();
+    }
   }
 
   private static final class Running {
     final ResettableClassFileTransformer transformer;
     final AgentBackground background;
+    final HostMonitor host;
 
-    Running(ResettableClassFileTransformer transformer, AgentBackground background) {
+    Running(
+        ResettableClassFileTransformer transformer, AgentBackground background, HostMonitor host) {
       this.transformer = transformer;
       this.background = background;
+      this.host = host;
     }
   }
 

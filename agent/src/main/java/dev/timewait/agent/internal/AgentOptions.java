@@ -40,7 +40,10 @@ public final class AgentOptions {
           "recentCloses",
           "jmx",
           "jmxDelay",
-          "closeWaitAfter");
+          "closeWaitAfter",
+          "host",
+          "hostInterval",
+          "tableInterval");
 
   final Path snapshot;
   final Duration interval;
@@ -52,6 +55,9 @@ public final class AgentOptions {
   final boolean jmx;
   final Duration jmxDelay;
   final Duration closeWaitAfter;
+  final boolean host;
+  final Duration hostInterval;
+  final Duration tableInterval;
   private final Map<String, String> given;
 
   private AgentOptions(Map<String, String> given) {
@@ -68,6 +74,12 @@ public final class AgentOptions {
     jmxDelay = duration("jmxDelay", given.getOrDefault("jmxDelay", "1s"), Duration.ZERO);
     closeWaitAfter =
         duration("closeWaitAfter", given.getOrDefault("closeWaitAfter", "30s"), Duration.ZERO);
+    host = bool("host", given.getOrDefault("host", "true"));
+    hostInterval =
+        duration("hostInterval", given.getOrDefault("hostInterval", "15s"), Duration.ofMillis(100));
+    tableInterval =
+        duration(
+            "tableInterval", given.getOrDefault("tableInterval", "60s"), Duration.ofMillis(100));
     List<String> excludes = new ArrayList<>(DEFAULT_EXCLUDES);
     if (given.containsKey("exclude")) {
       for (String prefix : given.get("exclude").split(";")) {

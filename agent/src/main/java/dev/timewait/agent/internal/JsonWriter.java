@@ -57,6 +57,14 @@ final class JsonWriter {
     return this;
   }
 
+  /** A number, or null; non-finite values are written as null. */
+  JsonWriter number(Double value) {
+    comma();
+    out.append(value == null || value.isNaN() || value.isInfinite() ? "null" : value.toString());
+    needComma = true;
+    return this;
+  }
+
   JsonWriter field(String name, String value) {
     return name(name).value(value);
   }

@@ -19,11 +19,14 @@ final class Snapshot {
   private final CloseRecorder recorder;
   private final CloseWaitTracker closeWait;
   private final AgentInfo info;
+  private final HostMonitor host;
 
-  Snapshot(CloseRecorder recorder, CloseWaitTracker closeWait, AgentInfo info) {
+  /** {@code host} is null when host sampling is off. */
+  Snapshot(CloseRecorder recorder, CloseWaitTracker closeWait, AgentInfo info, HostMonitor host) {
     this.recorder = recorder;
     this.closeWait = closeWait;
     this.info = info;
+    this.host = host;
   }
 
   String toJson(long nowMillis) {
@@ -58,6 +61,9 @@ final class Snapshot {
           .endObject();
     }
     json.endArray();
+    if (host != null) {
+      host.writeJson(json);
+    }
     writeRecent(json, nowMillis);
     return json.endObject().toString();
   }

@@ -144,6 +144,49 @@ class AgentLifecycleIT {
     }
   }
 
+  @Test
+  void theHostSectionMatchesTheKernelsTimeWaitTable(@TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(KernelTcpTable.available(), "needs /proc/net/tcp");
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            JAVA,
+            List.of(
+                "-javaagent:"
+                    + ChildJvm.AGENT_JAR
+                    + "=snapshot="
+                    + snapshot
+                    + ",interval=200ms,hostInterval=200ms,tableInterval=300ms"),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send("closes 50");
+      child.awaitLine("done 50");
+      JsonNode snap =
+          awaitSnapshot(
+              snapshot, s -> s.path("host").path("match").path("confirmed").asLong() == 50, 15_000);
+      JsonNode host = snap.get("host");
+      assertEquals("linux-proc", host.get("collector").asText());
+      assertTrue(host.get("timeWait").asLong() >= 50, host.toString());
+      JsonNode match = host.get("match");
+      assertEquals(50, match.get("recentCloses").asLong());
+      assertEquals(1.0, match.get("confirmedShare").asDouble());
+      JsonNode site = match.get("sites").get(0);
+      assertTrue(site.get("site").asText().contains("LifecycleApp.closeFirst("), site.toString());
+      assertEquals(50, site.get("timeWait").asLong());
+      KernelTcpTable kernel = KernelTcpTable.read();
+      long inKernel = 0;
+      for (JsonNode close : snap.get("recentActiveCloses")) {
+        if (kernel.inTimeWait(close.get("local").asText(), close.get("remote").asText())) {
+          inKernel++;
+        }
+      }
+      assertEquals(50, inKernel, "the kernel agrees, read independently");
+      child.send("exit");
+      child.finish(30);
+    }
+  }
+
   private static JsonNode awaitSnapshot(
       Path file, java.util.function.Predicate<JsonNode> condition, long millis) throws Exception {
     long deadline = System.currentTimeMillis() + millis;
