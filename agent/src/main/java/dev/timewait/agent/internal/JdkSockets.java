@@ -209,16 +209,39 @@ final class JdkSockets {
     }
   }
 
+  /** {@link #peerState} bit: the peer's FIN (or a reset) has arrived. */
+  static final int PEER_CLOSED = 1;
+
+  /** {@link #peerState} bit: received data is waiting unread, so a close now sends RST. */
+  static final int DATA_PENDING = 2;
+
   /**
-   * Whether the peer's FIN (or a reset) has arrived: a zero-timeout poll, which consumes nothing.
-   * On Linux {@code POLLRDHUP} says so directly; elsewhere readable-with-nothing-to-read means EOF.
+   * What the peer has done, from a zero-timeout poll that consumes nothing, plus a {@code FIONREAD}
+   * only when the socket is readable. On Linux {@code POLLRDHUP} tells the peer's FIN directly;
+   * elsewhere readable-with-nothing-to-read means EOF.
    */
-  boolean peerFinArrived(FileDescriptor fd) throws Throwable {
+  int peerState(FileDescriptor fd) throws Throwable {
     int revents = (int) poll.invokeExact(fd, peerFinEvents, 0L);
+    boolean readable = (revents & pollIn) != 0;
     if (rdhup) {
-      return (revents & POLLRDHUP_LINUX) != 0 || (revents & ~peerFinEvents) != 0;
+      boolean closed = (revents & POLLRDHUP_LINUX) != 0 || (revents & ~peerFinEvents) != 0;
+      if (!readable) {
+        return closed ? PEER_CLOSED : 0;
+      }
+      if (!closed) {
+        return DATA_PENDING; // readable without the peer's FIN: data
+      }
+      return (int) available.invokeExact(fd) > 0 ? PEER_CLOSED | DATA_PENDING : PEER_CLOSED;
     }
-    return (revents & pollIn) != 0 && (int) available.invokeExact(fd) == 0;
+    if (!readable) {
+      return 0;
+    }
+    return (int) available.invokeExact(fd) > 0 ? DATA_PENDING : PEER_CLOSED;
+  }
+
+  /** Whether the peer's FIN (or a reset) has arrived. */
+  boolean peerFinArrived(FileDescriptor fd) throws Throwable {
+    return (peerState(fd) & PEER_CLOSED) != 0;
   }
 
   /** Whether the descriptor number is no longer open at all. */
@@ -228,11 +251,6 @@ final class JdkSockets {
     } catch (Throwable t) {
       return true;
     }
-  }
-
-  /** Bytes received and not read by the application: a close now sends RST. */
-  int unread(FileDescriptor fd) throws Throwable {
-    return (int) available.invokeExact(fd);
   }
 
   /** Whether {@code SO_LINGER} is on with a zero timeout: a close sends RST. */

@@ -141,11 +141,12 @@ final class SocketEventHandler implements CloseSink {
    * first.
    */
   private CloseKind classifyClose(FileDescriptor fd, CloseKind finVerdict) throws Throwable {
-    boolean peerFin = sockets.peerFinArrived(fd);
+    int peer = sockets.peerState(fd);
+    boolean peerFin = (peer & JdkSockets.PEER_CLOSED) != 0;
     if (finVerdict != null && peerFin) {
       return finVerdict;
     }
-    if (sockets.lingerZero(fd) || sockets.unread(fd) > 0) {
+    if ((peer & JdkSockets.DATA_PENDING) != 0 || sockets.lingerZero(fd)) {
       return CloseKind.ABORTIVE;
     }
     if (finVerdict != null) {
