@@ -14,6 +14,7 @@ package dev.timewait.analyzer.host;
  * @param pawsEstab TcpExt {@code PAWSEstab}
  * @param pawsPassive TcpExt {@code PAWSPassive} (kernels before 4.12)
  * @param pawsTimewait TcpExt {@code PAWSTimewait} (6.16 and later)
+ * @param pawsOldAck TcpExt {@code PAWSOldAck} (6.14 and later)
  * @param timeWaitOverflow TcpExt {@code TCPTimeWaitOverflow}: closes that skipped TIME_WAIT because
  *     {@code tcp_max_tw_buckets} was reached
  * @param abortOnData TcpExt {@code TCPAbortOnData}
@@ -32,6 +33,7 @@ public record TcpCounters(
     Long pawsEstab,
     Long pawsPassive,
     Long pawsTimewait,
+    Long pawsOldAck,
     Long timeWaitOverflow,
     Long abortOnData,
     Long abortOnClose,
@@ -42,6 +44,7 @@ public record TcpCounters(
   /** Counters of which nothing is known. */
   public static TcpCounters unknown() {
     return new TcpCounters(
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
   }
 }
