@@ -1,5 +1,7 @@
 package dev.timewait.analyzer.snapshot;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
@@ -13,6 +15,15 @@ import java.util.Map;
 public record CloseTotals(long active, long passive, long abortive, Map<Role, CloseCounts> byRole) {
 
   public CloseTotals {
-    byRole = byRole == null ? Map.of() : Map.copyOf(byRole);
+    Map<Role, CloseCounts> copy = new EnumMap<>(Role.class);
+    if (byRole != null) {
+      byRole.forEach(
+          (role, counts) -> {
+            if (role != null && counts != null) {
+              copy.put(role, counts);
+            }
+          });
+    }
+    byRole = Collections.unmodifiableMap(copy);
   }
 }

@@ -29,7 +29,8 @@ public record SiteStats(
   public static final String OTHER_SITES = "(other sites)";
 
   public SiteStats {
-    stack = stack == null ? List.of() : List.copyOf(stack);
-    endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+    role = role == null ? Role.UNKNOWN : role;
+    stack = Snapshot.withoutNulls(stack);
+    endpoints = Snapshot.withoutNulls(endpoints);
   }
 }

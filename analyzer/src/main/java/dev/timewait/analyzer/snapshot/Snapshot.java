@@ -2,6 +2,7 @@ package dev.timewait.analyzer.snapshot;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The agent's snapshot ({@code timewait.snapshot/1}), see {@code docs/snapshot-schema.md}.
@@ -35,10 +36,15 @@ public record Snapshot(
   public static final String SCHEMA = "timewait.snapshot/1";
 
   public Snapshot {
-    sites = sites == null ? List.of() : List.copyOf(sites);
-    endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
-    closeWait = closeWait == null ? List.of() : List.copyOf(closeWait);
-    recentActiveCloses = recentActiveCloses == null ? List.of() : List.copyOf(recentActiveCloses);
+    sites = withoutNulls(sites);
+    endpoints = withoutNulls(endpoints);
+    closeWait = withoutNulls(closeWait);
+    recentActiveCloses = withoutNulls(recentActiveCloses);
     overflow = overflow == null ? new OverflowCounts(0, 0, 0) : overflow;
+  }
+
+  /** An immutable copy without null elements; null gives an empty list. */
+  static <T> List<T> withoutNulls(List<T> list) {
+    return list == null ? List.of() : list.stream().filter(Objects::nonNull).toList();
   }
 }

@@ -1,0 +1,122 @@
+package dev.timewait.analyzer.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real TIME_WAIT sockets on loopback, compared with the kernel's own {@code ss}. */
+class LiveTimeWaitTest {
+
+  private static final int CLIENT_V4 = 150;
+  private static final int CLIENT_V6 = 50;
+  private static final int SERVER_V4 = 40;
+
+  @BeforeAll
+  static void linuxWithSs() {
+    assumeTrue(
+        System.getProperty("os.name").startsWith("Linux") && Files.exists(Path.of("/proc/net/tcp")),
+        "needs Linux /proc/net/tcp");
+    assumeTrue(SsTimeWait.available(), "needs the ss command (iproute2)");
+  }
+
+  @Test
+  void collectorAgreesExactlyWithSs() throws Exception {
+    try (LoopbackTimeWaitMaker v4 =
+            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1"));
+        LoopbackTimeWaitMaker v6 =
+            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"));
+        LoopbackTimeWaitMaker server =
+            LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1"))) {
+      Set<SocketPair> made = new HashSet<>(v4.connect(CLIENT_V4, 4, null));
+      made.addAll(v6.connect(CLIENT_V6, 2, null));
+      List<SocketPair> serverSide = new ArrayList<>();
+      for (SocketPair client : server.connect(SERVER_V4, 2, null)) {
+        serverSide.add(
+            new SocketPair(
+                client.remoteIp(), client.remotePort(), client.localIp(), client.localPort()));
+      }
+      Set<Integer> ports = Set.of(v4.port(), v6.port(), server.port());
+      Set<SocketPair> expected = new HashSet<>(made);
+      expected.addAll(serverSide);
+      // the last FIN/ACK exchanges finish asynchronously
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!SsTimeWait.pairs(ports).containsAll(expected) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+
+      Set<SocketPair> ssBefore = SsTimeWait.pairs(ports);
+      Set<SocketPair> parsed = procTimeWait(ports);
+      HostSample sample = new LinuxProcCollector().sampleTable(made);
+      Set<SocketPair> ssAfter = SsTimeWait.pairs(ports);
+
+      assertSameSet(expected, ssBefore, "ss sees every socket the test closed first");
+      assertSameSet(ssBefore, ssAfter, "nothing left TIME_WAIT during the test");
+      assertSameSet(ssBefore, parsed, "/proc/net/tcp* 4-tuples equal ss's");
+
+      ConnectionTable table = sample.table();
+      assertSameSet(made, table.watchedInTimeWait(), "watched tuples found in TIME_WAIT");
+      assertEquals(CLIENT_V4, group(table, "127.0.0.1", v4.port()).timeWait());
+      assertEquals(CLIENT_V6, group(table, "::1", v6.port()).timeWait());
+      ServerTimeWaitGroup serverGroup =
+          table.serverGroups().stream()
+              .filter(g -> g.localPort() == server.port())
+              .findFirst()
+              .orElseThrow();
+      assertEquals(new ServerTimeWaitGroup(server.port(), SERVER_V4, 1), serverGroup);
+      assertTrue(table.timeWait() >= CLIENT_V4 + CLIENT_V6 + SERVER_V4);
+      assertTrue(sample.counters().sockstatTw() >= CLIENT_V4 + CLIENT_V6 + SERVER_V4);
+      assertEquals(0, table.malformedLines());
+      assertTrue(sample.unavailable().isEmpty() || !sample.unavailable().get(0).contains("tcp "));
+    }
+  }
+
+  /** Set equality with a short message: the differences, not both sets. */
+  static void assertSameSet(Set<SocketPair> expected, Set<SocketPair> actual, String what) {
+    Set<SocketPair> missing = new HashSet<>(expected);
+    missing.removeAll(actual);
+    Set<SocketPair> extra = new HashSet<>(actual);
+    extra.removeAll(expected);
+    assertTrue(
+        missing.isEmpty() && extra.isEmpty(),
+        what + ": " + expected.size() + " expected, missing " + missing + ", extra " + extra);
+  }
+
+  static ClientTimeWaitGroup group(ConnectionTable table, String ip, int port) {
+    return table.clientGroups().stream()
+        .filter(g -> g.remoteIp().equals(ip) && g.remotePort() == port)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no client group for " + ip + ":" + port));
+  }
+
+  /** Every TIME_WAIT 4-tuple of the live tables with one of {@code ports}. */
+  static Set<SocketPair> procTimeWait(Set<Integer> ports) throws IOException {
+    Set<SocketPair> pairs = new HashSet<>();
+    ProcNetTcpParser parser = new ProcNetTcpParser();
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try (InputStream in = Files.newInputStream(Path.of(file))) {
+        parser.parse(
+            in,
+            row -> {
+              if (row.state == TcpState.TIME_WAIT.code()
+                  && (ports.contains(row.localPort) || ports.contains(row.remotePort))) {
+                pairs.add(row.toSocketPair());
+              }
+              return true;
+            });
+      }
+    }
+    return pairs;
+  }
+}

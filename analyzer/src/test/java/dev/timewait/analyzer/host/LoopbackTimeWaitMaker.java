@@ -1,0 +1,134 @@
+package dev.timewait.analyzer.host;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Makes real TIME_WAIT sockets on loopback: a server that waits for the client's FIN before closing
+ * (so the client enters TIME_WAIT), or one that closes first (so the server does). Everything
+ * listens on loopback addresses only.
+ */
+public final class LoopbackTimeWaitMaker implements AutoCloseable {
+
+  private final ServerSocket server;
+  private final boolean serverClosesFirst;
+  private final Thread acceptor;
+
+  private LoopbackTimeWaitMaker(InetAddress address, boolean serverClosesFirst) throws IOException {
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(address, 0), 4096);
+    this.serverClosesFirst = serverClosesFirst;
+    this.acceptor = new Thread(this::acceptLoop, "timewait-test-acceptor-" + server.getLocalPort());
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** A server on {@code address} whose clients close first: TIME_WAIT lands on the client side. */
+  public static LoopbackTimeWaitMaker clientClosesFirst(InetAddress address) throws IOException {
+    return new LoopbackTimeWaitMaker(address, false);
+  }
+
+  /** A server on {@code address} that closes first: TIME_WAIT lands on its listening port. */
+  public static LoopbackTimeWaitMaker serverClosesFirst(InetAddress address) throws IOException {
+    return new LoopbackTimeWaitMaker(address, true);
+  }
+
+  /** The listening port. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** The listening address and port. */
+  public InetSocketAddress endpoint() {
+    return (InetSocketAddress) server.getLocalSocketAddress();
+  }
+
+  /**
+   * Opens and closes {@code count} connections from {@code threads} threads, each from source
+   * address {@code source} (null: chosen by the kernel), and returns their 4-tuples as seen from
+   * the client.
+   */
+  public List<SocketPair> connect(int count, int threads, InetAddress source) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<SocketPair>>> parts = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int share = count / threads + (t < count % threads ? 1 : 0);
+        parts.add(pool.submit(() -> connectSerially(share, source)));
+      }
+      List<SocketPair> pairs = new ArrayList<>(count);
+      for (Future<List<SocketPair>> part : parts) {
+        pairs.addAll(part.get());
+      }
+      return pairs;
+    } catch (Exception e) {
+      throw new IllegalStateException("making TIME_WAIT sockets failed", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private List<SocketPair> connectSerially(int count, InetAddress source) throws IOException {
+    List<SocketPair> pairs = new ArrayList<>(count);
+    byte[] one = new byte[1];
+    for (int i = 0; i < count; i++) {
+      try (Socket socket = new Socket()) {
+        if (source != null) {
+          socket.bind(new InetSocketAddress(source, 0));
+        }
+        socket.connect(endpoint());
+        pairs.add(pair(socket));
+        if (serverClosesFirst && socket.getInputStream().read(one) >= 0) {
+          throw new IOException("server sent data instead of closing");
+        }
+      }
+    }
+    return pairs;
+  }
+
+  /** The 4-tuple of a connected socket, from its own side. */
+  public static SocketPair pair(Socket socket) {
+    return new SocketPair(
+        IpAddresses.format(socket.getLocalAddress().getAddress()),
+        socket.getLocalPort(),
+        IpAddresses.format(socket.getInetAddress().getAddress()),
+        socket.getPort());
+  }
+
+  private void acceptLoop() {
+    List<Socket> open = Collections.synchronizedList(new ArrayList<>());
+    byte[] buffer = new byte[64];
+    while (!server.isClosed()) {
+      try (Socket accepted = server.accept()) {
+        if (!serverClosesFirst) {
+          InputStream in = accepted.getInputStream();
+          while (in.read(buffer) >= 0) {
+            // wait for the client's FIN, so the client closes first
+          }
+        }
+      } catch (IOException e) {
+        if (!server.isClosed()) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    open.clear();
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}
