@@ -62,9 +62,19 @@ public final class Destinations {
                 AgentActivity.clientSitesFor(input, remote)));
       }
     }
+    // The agent's estimate replaces the table's row when it is larger: the table is one moment,
+    // the estimate covers the last 60 s (and snapshots may come from another host).
     for (DestinationUse estimate : AgentActivity.destinations(input, usablePorts(input))) {
-      if (seen.add(estimate.local() + " " + estimate.remote())) {
+      String key = estimate.local() + " " + estimate.remote();
+      if (seen.add(key)) {
         result.add(estimate);
+        continue;
+      }
+      for (int i = 0; i < result.size(); i++) {
+        DestinationUse row = result.get(i);
+        if (key.equals(row.local() + " " + row.remote()) && row.inUse() < estimate.inUse()) {
+          result.set(i, estimate);
+        }
       }
     }
     result.sort(

@@ -24,6 +24,7 @@ public final class PawsRejectsRule implements Rule {
     add(evidence, "PAWSEstab", counters.pawsEstab());
     add(evidence, "PAWSPassive", counters.pawsPassive());
     add(evidence, "PAWSTimewait", counters.pawsTimewait());
+    add(evidence, "PAWSOldAck", counters.pawsOldAck());
     if (evidence.isEmpty()) {
       return Optional.empty();
     }
