@@ -115,7 +115,7 @@ public final class HtmlReport implements ReportRenderer {
         html.append("<div class=\"alert\" role=\"alert\"><h2>CRITICAL: ")
             .append(esc(finding.title()))
             .append("</h2><div>Do this: ")
-            .append(esc(finding.recommendation()))
+            .append(recommendation(finding.recommendation()))
             .append("</div></div>\n");
       }
     }
@@ -166,7 +166,7 @@ public final class HtmlReport implements ReportRenderer {
       html.append("<li class=\"mono\">").append(esc(line)).append("</li>");
     }
     html.append("</ul><div class=\"rec\"><b>Recommendation:</b> ")
-        .append(esc(finding.recommendation()))
+        .append(recommendation(finding.recommendation()))
         .append("</div>");
     if (!finding.references().isEmpty()) {
       html.append("<p>References: ");
@@ -266,6 +266,17 @@ public final class HtmlReport implements ReportRenderer {
         .append("</th><td class=\"mono\">")
         .append(value == null ? "unknown" : esc(String.valueOf(value)))
         .append("</td></tr>");
+  }
+
+  /** A recommendation with its backtick-quoted commands as code; everything escaped. */
+  static String recommendation(String text) {
+    StringBuilder out = new StringBuilder();
+    String[] parts = text.split("`", -1);
+    for (int i = 0; i < parts.length; i++) {
+      boolean code = i % 2 == 1 && i < parts.length - 1;
+      out.append(code ? "<code>" : "").append(esc(parts[i])).append(code ? "</code>" : "");
+    }
+    return out.toString();
   }
 
   /** Escapes text for HTML element content and quoted attribute values. */

@@ -199,8 +199,10 @@ public final class MarkdownReport implements ReportRenderer {
   }
 
   /**
-   * Escapes text for Markdown: punctuation that would start markup is backslash-escaped, so host
-   * and agent strings (which may contain {@code <}, {@code |} or backticks) show as written.
+   * Escapes text for Markdown so that host and agent strings (which may contain {@code <}, {@code
+   * |} or backticks) show as written. Characters that only form markup in some positions ({@code _}
+   * at a word boundary, {@code >} and {@code #} at the start) are escaped only there, which keeps
+   * names like {@code tcp_tw_reuse} readable in a terminal.
    */
   static String esc(String text) {
     if (text == null) {
@@ -209,12 +211,26 @@ public final class MarkdownReport implements ReportRenderer {
     StringBuilder out = new StringBuilder(text.length() + 8);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      if ("\\`*_[]<>|#!".indexOf(c) >= 0) {
+      boolean escape;
+      if (c == '_') {
+        escape = !wordChar(text, i - 1) || !wordChar(text, i + 1);
+      } else if (c == '>' || c == '#' || c == '+' || c == '-') {
+        escape = i == 0;
+      } else if (c == '!') {
+        escape = i + 1 < text.length() && text.charAt(i + 1) == '[';
+      } else {
+        escape = "\\`*[]<|".indexOf(c) >= 0;
+      }
+      if (escape) {
         out.append('\\');
       }
       out.append(c == '\n' || c == '\r' ? ' ' : c);
     }
     return out.toString();
+  }
+
+  private static boolean wordChar(String text, int i) {
+    return i >= 0 && i < text.length() && Character.isLetterOrDigit(text.charAt(i));
   }
 
   /**

@@ -91,7 +91,7 @@ public final class Destinations {
         use.utilization() == null
             ? "usable range unknown"
             : String.format(
-                "%.0f%% of %d usable ports (ip_local_port_range minus ip_local_reserved_ports)",
+                "%.1f%% of %d usable ports (ip_local_port_range minus ip_local_reserved_ports)",
                 use.utilization() * 100, use.usable());
     String what =
         DestinationUse.AGENT.equals(use.source())

@@ -404,7 +404,7 @@ class RulesTest {
       assertNotNull(finding);
       assertEquals(Severity.WARNING, finding.severity());
       assertTrue(all(finding).contains("55 ports in use, 55 in TIME_WAIT"), all(finding));
-      assertTrue(all(finding).contains("55% of 100 usable ports"), all(finding));
+      assertTrue(all(finding).contains("55.0% of 100 usable ports"), all(finding));
     }
 
     @Test
