@@ -20,6 +20,11 @@ public final class LinuxProcCollector implements HostCollector {
 
   private static final String[] TABLE_FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
 
+  /**
+   * Buffer for the listener pass: a few rows per read, so the kernel formats little beyond them.
+   */
+  private static final int LISTENER_BUFFER = 4096;
+
   private final HostRoot root;
 
   /** Samples the running host. */
@@ -167,12 +172,12 @@ public final class LinuxProcCollector implements HostCollector {
   private ConnectionTable readTable(
       PortRange range, Set<SocketPair> watched, List<String> unavailable) {
     ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
-    ProcNetTcpParser parser = new ProcNetTcpParser();
     // Listeners come first in each file; read them from both files before any TIME_WAIT row, so a
     // TIME_WAIT in tcp on a port listened to in tcp6 (or the reverse) is known to be server-side.
+    ProcNetTcpParser listenerParser = new ProcNetTcpParser(true, LISTENER_BUFFER);
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {
-        parser.parse(
+        listenerParser.parse(
             in,
             row -> {
               if (row.state != TcpState.LISTEN.code()) {
@@ -185,6 +190,7 @@ public final class LinuxProcCollector implements HostCollector {
         // reported by the full pass below
       }
     }
+    ProcNetTcpParser parser = new ProcNetTcpParser();
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {
         builder.addMalformed(parser.parse(in, builder));

@@ -22,7 +22,11 @@ public final class ProcNetTcpParser {
     boolean accept(TcpRow row);
   }
 
-  private static final int BUFFER_SIZE = 64 * 1024;
+  /** As large as {@code cat}'s: the kernel formats as many rows per read as the buffer takes. */
+  private static final int BUFFER_SIZE = 128 * 1024;
+
+  /** More than the longest row head (sl, addresses, state, queues, timer) of an IPv6 row. */
+  private static final int LOOKAHEAD = 512;
 
   private final boolean littleEndianWords;
   private final byte[] buffer;
@@ -38,8 +42,16 @@ public final class ProcNetTcpParser {
    * @param littleEndianWords whether the table was written on a little-endian host (x86, arm64)
    */
   public ProcNetTcpParser(boolean littleEndianWords) {
+    this(littleEndianWords, BUFFER_SIZE);
+  }
+
+  /**
+   * A parser with a given buffer size: a small buffer suits reading only the first rows (the
+   * listeners), as the kernel then formats no more than that.
+   */
+  ProcNetTcpParser(boolean littleEndianWords, int bufferSize) {
     this.littleEndianWords = littleEndianWords;
-    this.buffer = new byte[BUFFER_SIZE];
+    this.buffer = new byte[Math.max(bufferSize, 2 * LOOKAHEAD)];
   }
 
   /**
@@ -51,51 +63,65 @@ public final class ProcNetTcpParser {
   public long parse(InputStream in, RowSink sink) throws IOException {
     long malformed = 0;
     int filled = 0;
-    boolean skippingLongLine = false;
+    int lineStart = 0;
+    boolean eof = false;
     while (true) {
-      int read = in.read(buffer, filled, buffer.length - filled);
-      if (read < 0) {
-        break;
-      }
-      int scanFrom = filled; // the carried-over part holds no newline
-      filled += read;
-      int lineStart = 0;
-      for (int i = scanFrom; i < filled; i++) {
-        if (buffer[i] != '\n') {
-          continue;
-        }
-        if (skippingLongLine) {
-          skippingLongLine = false;
-        } else {
-          int result = parseLine(lineStart, i);
-          if (result == LINE_MALFORMED) {
-            malformed++;
-          } else if (result == LINE_ROW && !sink.accept(row)) {
-            return malformed;
+      if (!eof && filled - lineStart < LOOKAHEAD) {
+        // keep a whole row head in the buffer, so fields never straddle a refill
+        System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
+        filled -= lineStart;
+        lineStart = 0;
+        while (!eof && filled < LOOKAHEAD) {
+          int read = in.read(buffer, filled, buffer.length - filled);
+          if (read < 0) {
+            eof = true;
+          } else {
+            filled += read;
           }
         }
-        lineStart = i + 1;
       }
-      if (lineStart == 0 && filled == buffer.length) {
-        // a line longer than the buffer is not a table row
-        malformed += skippingLongLine ? 0 : 1;
-        skippingLongLine = true;
-        filled = 0;
-        continue;
+      if (lineStart >= filled) {
+        return malformed;
       }
-      System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
-      filled -= lineStart;
-    }
-    if (filled > 0 && !skippingLongLine) {
-      // last line without a newline: a truncated capture
-      int result = parseLine(0, filled);
+      // Fields are parsed straight from the buffer; no field accepts '\n', so a short line fails
+      // at its end instead of running into the next one. Only the tail is scanned for the newline.
+      int result = parseLine(lineStart, filled);
       if (result == LINE_MALFORMED) {
         malformed++;
-      } else if (result == LINE_ROW) {
-        sink.accept(row);
+      } else if (result == LINE_ROW && !sink.accept(row)) {
+        return malformed;
+      }
+      int newline = indexOfNewline(Math.max(pos, lineStart), filled);
+      if (newline >= 0) {
+        lineStart = newline + 1;
+        continue;
+      }
+      if (eof) {
+        return malformed; // last line without a newline: a truncated capture, already counted
+      }
+      // a line longer than the buffer: drop it up to its newline
+      filled = 0;
+      lineStart = 0;
+      while (newline < 0 && !eof) {
+        int read = in.read(buffer, 0, buffer.length);
+        if (read < 0) {
+          eof = true;
+        } else {
+          filled = read;
+          newline = indexOfNewline(0, filled);
+        }
+      }
+      lineStart = newline < 0 ? filled : newline + 1;
+    }
+  }
+
+  private int indexOfNewline(int from, int end) {
+    for (int i = from; i < end; i++) {
+      if (buffer[i] == '\n') {
+        return i;
       }
     }
-    return malformed;
+    return -1;
   }
 
   private static final int LINE_ROW = 0;
@@ -105,7 +131,7 @@ public final class ProcNetTcpParser {
   private int parseLine(int start, int end) {
     pos = start;
     skipSpaces(end);
-    if (pos == end) {
+    if (pos == end || buffer[pos] == '\n') {
       return LINE_SKIP; // blank line
     }
     if (buffer[pos] == 's') {
@@ -151,13 +177,12 @@ public final class ProcNetTcpParser {
 
   /** Reads a hex address of 8 (IPv4) or 32 (IPv6) digits followed by ':' into four words. */
   private boolean readEndpoint(int end, int[] words) {
-    int start = pos;
-    int colon = start;
-    while (colon < end && buffer[colon] != ':') {
+    int colon = pos;
+    while (colon < end && hexValue(buffer[colon]) >= 0) {
       colon++;
     }
-    int digits = colon - start;
-    if (colon == end || (digits != 8 && digits != 32)) {
+    int digits = colon - pos;
+    if (colon == end || buffer[colon] != ':' || (digits != 8 && digits != 32)) {
       return false;
     }
     if (digits == 8) {
@@ -195,10 +220,11 @@ public final class ProcNetTcpParser {
     }
     long value = 0;
     for (int i = 0; i < digits; i++) {
-      int digit = hexValue(buffer[pos++]);
+      int digit = hexValue(buffer[pos]);
       if (digit < 0) {
-        return -1;
+        return -1; // pos stays on the offending byte, which may be the line's newline
       }
+      pos++;
       value = value << 4 | digit;
     }
     return value;
@@ -214,16 +240,21 @@ public final class ProcNetTcpParser {
   }
 
   private static int hexValue(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
+    return HEX_VALUES[b & 0xff];
+  }
+
+  /** Value of each byte as a hex digit, -1 for other bytes. */
+  private static final byte[] HEX_VALUES = new byte[256];
+
+  static {
+    java.util.Arrays.fill(HEX_VALUES, (byte) -1);
+    for (int i = 0; i < 10; i++) {
+      HEX_VALUES['0' + i] = (byte) i;
     }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
+    for (int i = 0; i < 6; i++) {
+      HEX_VALUES['A' + i] = (byte) (10 + i);
+      HEX_VALUES['a' + i] = (byte) (10 + i);
     }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    return -1;
   }
 
   private boolean expect(int end, char c) {

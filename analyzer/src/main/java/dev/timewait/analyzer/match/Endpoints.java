@@ -12,9 +12,12 @@ final class Endpoints {
   static SocketPair pair(String local, String remote) {
     int localPort = port(local);
     int remotePort = port(remote);
+    if (localPort < 0 || remotePort < 0) {
+      return null;
+    }
     String localIp = ip(local);
     String remoteIp = ip(remote);
-    if (localPort < 0 || remotePort < 0 || localIp == null || remoteIp == null) {
+    if (localIp == null || remoteIp == null) {
       return null;
     }
     return new SocketPair(localIp, localPort, remoteIp, remotePort);

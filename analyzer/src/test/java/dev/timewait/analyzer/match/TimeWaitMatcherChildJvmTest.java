@@ -1,0 +1,98 @@
+package dev.timewait.analyzer.match;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.timewait.analyzer.host.ClientTimeWaitGroup;
+import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.host.LoopbackTimeWaitMaker;
+import dev.timewait.analyzer.snapshot.Role;
+import dev.timewait.analyzer.snapshot.Snapshot;
+import dev.timewait.analyzer.snapshot.SnapshotReader;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Matching on real kernel data: a child JVM ({@link SnapshotWritingClient}) makes and actively
+ * closes loopback connections and writes a snapshot with their 4-tuples; this JVM matches it with
+ * the live {@code /proc/net/tcp}. The agent-based variant, {@code TimeWaitMatcherAgentTest}, starts
+ * the child with {@code -javaagent} and lets the agent write the snapshot instead.
+ */
+class TimeWaitMatcherChildJvmTest {
+
+  private static final int FROM_A = 120;
+  private static final int FROM_B = 30;
+
+  @Test
+  void sitesOwnTheTimeWaitSocketsTheirClosesLeft(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        System.getProperty("os.name").startsWith("Linux") && Files.exists(Path.of("/proc/net/tcp")),
+        "needs Linux /proc/net/tcp");
+    Path snapshotFile = dir.resolve("snapshot.json");
+    try (LoopbackTimeWaitMaker serverA =
+            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1"));
+        LoopbackTimeWaitMaker serverB =
+            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"))) {
+      Process child =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SnapshotWritingClient.class.getName(),
+                  "127.0.0.1",
+                  String.valueOf(serverA.port()),
+                  String.valueOf(FROM_A),
+                  "::1",
+                  String.valueOf(serverB.port()),
+                  String.valueOf(FROM_B),
+                  snapshotFile.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("child.log").toFile())
+              .start();
+      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+      assertEquals(0, child.exitValue(), () -> read(dir.resolve("child.log")));
+      Thread.sleep(200); // the server side's last ACKs
+
+      Snapshot snapshot = new SnapshotReader().read(snapshotFile);
+      MatchResult result = new TimeWaitMatcher(new LinuxProcCollector()).match(snapshot);
+
+      assertEquals(FROM_A + FROM_B + 1, result.recentCloses());
+      assertEquals(FROM_A + FROM_B, result.confirmed(), "all but the reset connection");
+      assertEquals(0, result.unreadableCloses());
+      assertTrue(result.hostTimeWait() >= FROM_A + FROM_B);
+      List<SiteOwnership> sites = result.sites();
+      assertEquals(2, sites.size());
+      SiteOwnership a = sites.get(0);
+      assertEquals(SnapshotWritingClient.SITE_A, a.site());
+      assertEquals(SnapshotWritingClient.OPEN_SITE, a.openSite());
+      assertEquals(Role.CLIENT, a.role());
+      assertEquals(FROM_A + 1, a.recentCloses());
+      assertEquals(FROM_A, a.timeWait());
+      assertEquals((double) FROM_A / result.hostTimeWait(), a.shareOfHostTimeWait());
+      assertEquals(SnapshotWritingClient.SITE_B, sites.get(1).site());
+      assertEquals(FROM_B, sites.get(1).timeWait());
+      // the kernel's own grouping agrees: every TIME_WAIT towards A's server is site A's
+      ClientTimeWaitGroup towardsA =
+          result.sample().table().clientGroups().stream()
+              .filter(g -> g.remotePort() == serverA.port())
+              .findFirst()
+              .orElseThrow();
+      assertEquals(a.timeWait(), towardsA.timeWait());
+      assertTrue(result.snapshotAge().toSeconds() < 60);
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package dev.timewait.bench;
+
+import dev.timewait.analyzer.host.HostSample;
+import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.host.LoopbackTimeWaitMaker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import oshi.SystemInfo;
+import oshi.software.os.InternetProtocolStats;
+
+/**
+ * Fills the host with TIME_WAIT sockets on loopback, then times the ways of reading them, in
+ * alternating rounds inside the 60 s TIME_WAIT lifetime: the Linux collector's table sample, {@code
+ * cat} of the tables, a plain JVM read of their bytes, {@code ss}, OSHI's {@code getConnections()},
+ * and the count-only sockstat path. Prints medians, ratios and bytes allocated per call.
+ *
+ * <p>Arguments (all optional): {@code sockets destinations rounds}; defaults 100000 4 7.
+ * Destinations are 127.0.0.2, 127.0.0.3, ...: each gives its own range of ephemeral ports.
+ */
+public final class CollectorBenchmark {
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /** One way of reading the table; returns a number to print as a sanity check. */
+  @FunctionalInterface
+  interface Task {
+    long run() throws Exception;
+  }
+
+  record Measurement(long nanos, long allocatedBytes, long check) {}
+
+  private CollectorBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
+    LinuxProcCollector collector = new LinuxProcCollector();
+    InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
+    byte[] rawBuffer = new byte[256 * 1024];
+
+    Map<String, Task> tasks = new LinkedHashMap<>();
+    tasks.put("linux table sample", () -> collector.sampleTable().table().timeWait());
+    tasks.put("cat tcp tcp6 >/dev/null", () -> command("cat", "/proc/net/tcp", "/proc/net/tcp6"));
+    tasks.put("JVM read raw bytes", () -> readRaw(rawBuffer));
+    tasks.put("ss -tan state time-wait", () -> command("ss", "-tan", "state", "time-wait"));
+    tasks.put("OSHI getConnections()", () -> oshiTimeWait(oshi));
+    tasks.put("sockstat count only", () -> collector.timeWaitCount());
+    tasks.put("linux counters sample", () -> collector.sampleCounters().counters().sockstatTw());
+
+    System.out.printf(
+        Locale.ROOT,
+        "java %s, %s %s, %d CPUs%n",
+        Runtime.version(),
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        Runtime.getRuntime().availableProcessors());
+    System.out.printf(Locale.ROOT, "TIME_WAIT before: %d%n", collector.timeWaitCount());
+    // warm the parser and JIT on the quiet host before the 60 s window starts
+    for (int i = 0; i < 20; i++) {
+      collector.sampleTable();
+      collector.sampleCounters();
+    }
+
+    List<LoopbackTimeWaitMaker> servers = new ArrayList<>();
+    long start = System.nanoTime();
+    try {
+      for (int d = 0; d < destinations; d++) {
+        servers.add(
+            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0." + (2 + d))));
+      }
+      fill(servers, sockets);
+      long made = System.nanoTime();
+      System.out.printf(
+          Locale.ROOT,
+          "made %d TIME_WAIT sockets towards %d destinations in %.1f s; sockstat tw now %d%n",
+          sockets,
+          destinations,
+          (made - start) / 1e9,
+          collector.timeWaitCount());
+      HostSample sample = collector.sampleTable();
+      System.out.printf(
+          Locale.ROOT,
+          "table: %d TIME_WAIT, %d client groups, malformed %d%n",
+          sample.table().timeWait(),
+          sample.table().clientGroups().size(),
+          sample.table().malformedLines());
+
+      for (Task task : tasks.values()) {
+        task.run(); // one warm-up call each, at full size
+      }
+      Map<String, List<Measurement>> results = new LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (Map.Entry<String, Task> task : tasks.entrySet()) {
+          results
+              .computeIfAbsent(task.getKey(), k -> new ArrayList<>())
+              .add(measure(task.getValue()));
+        }
+      }
+      double windowSeconds = (System.nanoTime() - made) / 1e9;
+      print(results, windowSeconds, collector.timeWaitCount());
+    } finally {
+      for (LoopbackTimeWaitMaker server : servers) {
+        server.close();
+      }
+    }
+  }
+
+  private static void fill(List<LoopbackTimeWaitMaker> servers, int sockets) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(servers.size());
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int d = 0; d < servers.size(); d++) {
+        LoopbackTimeWaitMaker server = servers.get(d);
+        int share = sockets / servers.size() + (d < sockets % servers.size() ? 1 : 0);
+        parts.add(pool.submit(() -> server.connect(share, 2, null)));
+      }
+      for (Future<?> part : parts) {
+        part.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static Measurement measure(Task task) throws Exception {
+    long thread = Thread.currentThread().getId();
+    long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
+    long before = System.nanoTime();
+    long check = task.run();
+    long nanos = System.nanoTime() - before;
+    long allocated = THREADS.getThreadAllocatedBytes(thread) - allocatedBefore;
+    return new Measurement(nanos, allocated, check);
+  }
+
+  private static long command(String... command) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    return process.waitFor();
+  }
+
+  private static long readRaw(byte[] buffer) throws IOException {
+    long total = 0;
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try (InputStream in = Files.newInputStream(Path.of(file))) {
+        int read;
+        while ((read = in.read(buffer)) > 0) {
+          total += read;
+        }
+      }
+    }
+    return total;
+  }
+
+  private static long oshiTimeWait(InternetProtocolStats oshi) {
+    long timeWait = 0;
+    for (InternetProtocolStats.IPConnection connection : oshi.getConnections()) {
+      if (connection.getState() == InternetProtocolStats.TcpState.TIME_WAIT) {
+        timeWait++;
+      }
+    }
+    return timeWait;
+  }
+
+  private static void print(
+      Map<String, List<Measurement>> results, double windowSeconds, Long timeWaitAfter) {
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-26s %10s %10s %10s %14s %12s%n",
+        "task",
+        "median ms",
+        "min ms",
+        "max ms",
+        "alloc/call",
+        "check");
+    Map<String, Double> medians = new LinkedHashMap<>();
+    results.forEach(
+        (name, measurements) -> {
+          double median = median(measurements.stream().mapToLong(Measurement::nanos).toArray());
+          medians.put(name, median);
+          System.out.printf(
+              Locale.ROOT,
+              "%-26s %10.2f %10.2f %10.2f %14s %12d%n",
+              name,
+              median / 1e6,
+              measurements.stream().mapToLong(Measurement::nanos).min().orElse(0) / 1e6,
+              measurements.stream().mapToLong(Measurement::nanos).max().orElse(0) / 1e6,
+              bytes(median(measurements.stream().mapToLong(Measurement::allocatedBytes).toArray())),
+              measurements.get(measurements.size() - 1).check());
+        });
+    double table = medians.get("linux table sample");
+    System.out.printf(
+        Locale.ROOT,
+        "%nlinux table sample / cat:          %.2fx%n"
+            + "linux table sample / JVM raw read: %.2fx%n"
+            + "OSHI getConnections() / cat:       %.2fx%n"
+            + "measured in %.1f s after the sockets were made; sockstat tw at the end %d%n",
+        table / medians.get("cat tcp tcp6 >/dev/null"),
+        table / medians.get("JVM read raw bytes"),
+        medians.get("OSHI getConnections()") / medians.get("cat tcp tcp6 >/dev/null"),
+        windowSeconds,
+        timeWaitAfter);
+  }
+
+  private static double median(long[] values) {
+    long[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+  }
+
+  private static String bytes(double value) {
+    if (value >= 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MB", value / (1024 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.1f KB", value / 1024);
+  }
+}
