@@ -4,6 +4,7 @@ import dev.timewait.analyzer.host.HostCollector;
 import dev.timewait.analyzer.host.HostRoot;
 import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.match.TimeWaitMatcher;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
 import dev.timewait.analyzer.report.ReportRenderer;
@@ -11,6 +12,7 @@ import dev.timewait.analyzer.rules.AnalysisInput;
 import dev.timewait.analyzer.rules.Analyzer;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.Severity;
+import dev.timewait.analyzer.rules.SnapshotMatch;
 import dev.timewait.analyzer.rules.Thresholds;
 import dev.timewait.analyzer.snapshot.Snapshot;
 import dev.timewait.analyzer.snapshot.SnapshotException;
@@ -170,13 +172,18 @@ final class ReportCommand implements Callable<Integer> {
       }
       HostSample end = collector == null ? null : window.isZero() ? start : collector.sampleTable();
       List<Snapshot> atEnd = window.isZero() ? atStart : readJvms(jvms, reader, progress);
-      progress.done();
-
       List<Snapshot> all = new ArrayList<>(fileSnapshots);
       all.addAll(atEnd);
       AnalysisInput input =
           new AnalysisInput(
-              start, end, series, all, window.isZero() ? List.of() : atStart, thresholds);
+              start,
+              end,
+              series,
+              all,
+              window.isZero() ? List.of() : atStart,
+              thresholds,
+              matches(collector, all, progress));
+      progress.done();
       List<Finding> findings = Analyzer.standard().analyze(input);
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
       write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
@@ -193,6 +200,23 @@ final class ReportCommand implements Callable<Integer> {
         jvm.close();
       }
     }
+  }
+
+  /** Matches every snapshot's recent active closes with the host's TIME_WAIT table now. */
+  private static List<SnapshotMatch> matches(
+      HostCollector collector, List<Snapshot> snapshots, Progress progress) {
+    List<SnapshotMatch> matches = new ArrayList<>();
+    if (collector == null) {
+      return matches;
+    }
+    TimeWaitMatcher matcher = new TimeWaitMatcher(collector);
+    for (Snapshot snapshot : snapshots) {
+      if (!snapshot.recentActiveCloses().isEmpty()) {
+        progress.show("matching recent closes with the TIME_WAIT table ...");
+        matches.add(new SnapshotMatch(snapshot, matcher.match(snapshot)));
+      }
+    }
+    return matches;
   }
 
   private static Severity parseSeverity(String text) {

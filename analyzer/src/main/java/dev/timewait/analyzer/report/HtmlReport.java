@@ -1,5 +1,6 @@
 package dev.timewait.analyzer.report;
 
+import dev.timewait.analyzer.match.SiteOwnership;
 import dev.timewait.analyzer.rules.DestinationUse;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.Severity;
@@ -134,6 +135,7 @@ public final class HtmlReport implements ReportRenderer {
         """);
     host(html, report.host());
     sites(html, report);
+    ownership(html, report);
     if (!report.unavailable().isEmpty()) {
       html.append("<h2>Not available</h2><ul>");
       for (String line : report.unavailable()) {
@@ -256,6 +258,38 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td><td>")
           .append(esc(site.jvm()))
           .append("</td></tr>");
+    }
+    html.append("</table>\n");
+  }
+
+  private static void ownership(StringBuilder html, Report report) {
+    if (report.ownership().isEmpty()) {
+      return;
+    }
+    html.append(
+        "<h2>TIME_WAIT sockets explained by the agent</h2><table><tr><th>JVM</th><th>Site</th>"
+            + "<th>Recent closes</th><th>In TIME_WAIT now</th><th>Share of host TIME_WAIT</th></tr>");
+    for (Report.Ownership owner : report.ownership()) {
+      html.append("<tr><td>")
+          .append(esc(owner.jvm()))
+          .append("</td><td>(all)</td><td class=\"n\">")
+          .append(owner.recentCloses())
+          .append("</td><td class=\"n\">")
+          .append(owner.confirmed())
+          .append("</td><td class=\"n\">")
+          .append(MarkdownReport.percent(owner.shareOfHost()))
+          .append("</td></tr>");
+      for (SiteOwnership site : owner.sites()) {
+        html.append("<tr><td></td><td class=\"mono\">")
+            .append(esc(site.site()))
+            .append("</td><td class=\"n\">")
+            .append(site.recentCloses())
+            .append("</td><td class=\"n\">")
+            .append(site.timeWait())
+            .append("</td><td class=\"n\">")
+            .append(MarkdownReport.percent(site.shareOfHostTimeWait()))
+            .append("</td></tr>");
+      }
     }
     html.append("</table>\n");
   }

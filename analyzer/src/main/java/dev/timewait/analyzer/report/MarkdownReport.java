@@ -1,5 +1,6 @@
 package dev.timewait.analyzer.report;
 
+import dev.timewait.analyzer.match.SiteOwnership;
 import dev.timewait.analyzer.rules.DestinationUse;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.Severity;
@@ -24,6 +25,7 @@ public final class MarkdownReport implements ReportRenderer {
     }
     host(md, report.host());
     sites(md, report);
+    ownership(md, report);
     if (!report.unavailable().isEmpty()) {
       md.append("## Not available\n\n");
       for (String line : report.unavailable()) {
@@ -184,6 +186,43 @@ public final class MarkdownReport implements ReportRenderer {
           .append(" |\n");
     }
     md.append('\n');
+  }
+
+  private static void ownership(StringBuilder md, Report report) {
+    if (report.ownership().isEmpty()) {
+      return;
+    }
+    md.append("## TIME_WAIT sockets explained by the agent\n\n");
+    md.append("| JVM | Site | Recent closes | In TIME_WAIT now | Share of host TIME_WAIT |\n");
+    md.append("|---|---|---:|---:|---:|\n");
+    for (Report.Ownership owner : report.ownership()) {
+      md.append("| ")
+          .append(esc(owner.jvm()))
+          .append(" | (all) | ")
+          .append(owner.recentCloses())
+          .append(owner.droppedCloses() > 0 ? " (+" + owner.droppedCloses() + " not listed)" : "")
+          .append(" | ")
+          .append(owner.confirmed())
+          .append(" | ")
+          .append(percent(owner.shareOfHost()))
+          .append(" |\n");
+      for (SiteOwnership site : owner.sites()) {
+        md.append("| | ")
+            .append(esc(site.site()))
+            .append(" | ")
+            .append(site.recentCloses())
+            .append(" | ")
+            .append(site.timeWait())
+            .append(" | ")
+            .append(percent(site.shareOfHostTimeWait()))
+            .append(" |\n");
+      }
+    }
+    md.append('\n');
+  }
+
+  static String percent(Double share) {
+    return share == null ? "?" : String.format("%.1f%%", share * 100);
   }
 
   private static void row(StringBuilder md, String name, Object value) {

@@ -1,5 +1,6 @@
 package dev.timewait.analyzer.report;
 
+import dev.timewait.analyzer.match.SiteOwnership;
 import dev.timewait.analyzer.rules.DestinationUse;
 import dev.timewait.analyzer.rules.Finding;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param sites agent sites of all snapshots, most active closes first
  * @param jvms one line per snapshot
  * @param timeWaitSeries TIME_WAIT sockets over the sampling window
+ * @param ownership per JVM, how many of the host's TIME_WAIT sockets its recent closes explain
  * @param unavailable what could not be read and why
  */
 public record Report(
@@ -28,6 +30,7 @@ public record Report(
     List<Site> sites,
     List<Jvm> jvms,
     List<Point> timeWaitSeries,
+    List<Ownership> ownership,
     List<String> unavailable) {
 
   /** The JSON schema name of this report. */
@@ -39,6 +42,7 @@ public record Report(
     sites = List.copyOf(sites);
     jvms = List.copyOf(jvms);
     timeWaitSeries = List.copyOf(timeWaitSeries);
+    ownership = List.copyOf(ownership);
     unavailable = List.copyOf(unavailable);
   }
 
@@ -127,4 +131,30 @@ public record Report(
    * @param timeWait sockets in TIME_WAIT (sockstat, or the table when sampled)
    */
   public record Point(String at, Long timeWait) {}
+
+  /**
+   * The TIME_WAIT sockets of the host that one JVM's recent active closes explain.
+   *
+   * @param jvm the JVM
+   * @param recentCloses distinct 4-tuples among its recent active closes
+   * @param droppedCloses closes the agent left out of its recent list (counts are then lower
+   *     bounds)
+   * @param confirmed of those, the ones the kernel holds in TIME_WAIT
+   * @param hostTimeWait all TIME_WAIT sockets of the host
+   * @param shareOfHost {@code confirmed / hostTimeWait}, or null when the host has none
+   * @param sites per code site, most TIME_WAIT sockets first
+   */
+  public record Ownership(
+      String jvm,
+      long recentCloses,
+      long droppedCloses,
+      long confirmed,
+      long hostTimeWait,
+      Double shareOfHost,
+      List<SiteOwnership> sites) {
+
+    public Ownership {
+      sites = List.copyOf(sites);
+    }
+  }
 }

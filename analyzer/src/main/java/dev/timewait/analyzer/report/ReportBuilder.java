@@ -4,11 +4,13 @@ import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.KernelSettings;
 import dev.timewait.analyzer.host.PortRange;
 import dev.timewait.analyzer.host.TcpState;
+import dev.timewait.analyzer.match.MatchResult;
 import dev.timewait.analyzer.rules.AgentActivity;
 import dev.timewait.analyzer.rules.AnalysisInput;
 import dev.timewait.analyzer.rules.Destinations;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.SiteRate;
+import dev.timewait.analyzer.rules.SnapshotMatch;
 import dev.timewait.analyzer.snapshot.SiteEndpoint;
 import dev.timewait.analyzer.snapshot.Snapshot;
 import java.time.Instant;
@@ -40,6 +42,7 @@ public final class ReportBuilder {
         sites(input),
         jvms(input),
         series(input),
+        ownership(input),
         unavailable);
   }
 
@@ -126,6 +129,23 @@ public final class ReportBuilder {
               abortive));
     }
     return jvms;
+  }
+
+  private static List<Report.Ownership> ownership(AnalysisInput input) {
+    List<Report.Ownership> rows = new ArrayList<>();
+    for (SnapshotMatch match : input.matches()) {
+      MatchResult result = match.result();
+      rows.add(
+          new Report.Ownership(
+              AgentActivity.jvmLabel(match.snapshot()),
+              result.recentCloses(),
+              result.droppedCloses(),
+              result.confirmed(),
+              result.hostTimeWait(),
+              result.ownedShareOfHost(),
+              result.sites()));
+    }
+    return rows;
   }
 
   private static List<Report.Point> series(AnalysisInput input) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param snapshots the newest agent snapshot of every JVM
  * @param snapshotsAtStart snapshots of the same JVMs read at the start of the window (may be empty)
  * @param thresholds the numbers at which rules fire
+ * @param matches the snapshots' recent active closes matched with the host's TIME_WAIT table at the
+ *     end of the window (may be empty)
  */
 public record AnalysisInput(
     HostSample hostStart,
@@ -23,15 +25,28 @@ public record AnalysisInput(
     List<HostSample> counterSeries,
     List<Snapshot> snapshots,
     List<Snapshot> snapshotsAtStart,
-    Thresholds thresholds) {
+    Thresholds thresholds,
+    List<SnapshotMatch> matches) {
 
   public AnalysisInput {
+    matches = List.copyOf(matches);
     counterSeries = List.copyOf(counterSeries);
     snapshots = List.copyOf(snapshots);
     snapshotsAtStart = List.copyOf(snapshotsAtStart);
     if (hostEnd == null) {
       hostEnd = hostStart;
     }
+  }
+
+  /** Input without matching of agent closes to the host's table. */
+  public AnalysisInput(
+      HostSample hostStart,
+      HostSample hostEnd,
+      List<HostSample> counterSeries,
+      List<Snapshot> snapshots,
+      List<Snapshot> snapshotsAtStart,
+      Thresholds thresholds) {
+    this(hostStart, hostEnd, counterSeries, snapshots, snapshotsAtStart, thresholds, List.of());
   }
 
   /** Input of one host sample and no agent data. */

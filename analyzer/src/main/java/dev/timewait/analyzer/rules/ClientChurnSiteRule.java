@@ -1,5 +1,6 @@
 package dev.timewait.analyzer.rules;
 
+import dev.timewait.analyzer.match.SiteOwnership;
 import dev.timewait.analyzer.snapshot.Role;
 import dev.timewait.analyzer.snapshot.SiteEndpoint;
 import java.util.ArrayList;
@@ -48,6 +49,23 @@ public final class ClientChurnSiteRule implements Rule {
       }
       if (!remotes.isEmpty()) {
         line.append(", to ").append(String.join(", ", remotes));
+      }
+      for (SnapshotMatch match : input.matches()) {
+        if (!AgentActivity.jvmLabel(match.snapshot()).equals(rate.jvm())) {
+          continue;
+        }
+        SiteOwnership owned = match.site(rate.site().site(), rate.site().openSite());
+        if (owned != null && owned.timeWait() > 0) {
+          line.append(
+              String.format(
+                  "; /proc/net/tcp holds %d of its recent closes in TIME_WAIT now",
+                  owned.timeWait()));
+          if (owned.shareOfHostTimeWait() != null) {
+            line.append(
+                String.format(
+                    " (%.0f%% of the host's TIME_WAIT)", owned.shareOfHostTimeWait() * 100));
+          }
+        }
       }
       evidence.add(line.toString());
       if (!names.contains(rate.site().site()) && names.size() < 3) {

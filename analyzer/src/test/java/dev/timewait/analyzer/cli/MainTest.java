@@ -263,4 +263,54 @@ class MainTest {
     assertEquals(2, run.code());
     assertTrue(run.errLine().startsWith("timewait: cannot write"), run.err());
   }
+
+  @Test
+  void agentClosesAreMatchedWithTheTable() throws IOException {
+    String site = "com.example.Client.call(Client.java:42)";
+    TestHosts.clientTimeWait(
+            TestHosts.healthy(dir.resolve("host")), TestHosts.LOCAL, TestHosts.REMOTE, 443, 90)
+        .build();
+    java.time.Instant now = java.time.Instant.now();
+    StringBuilder recent = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      recent
+          .append(i == 0 ? "" : ",")
+          .append(
+              "{\"local\":\"%s:%d\",\"remote\":\"%s:443\",\"at\":\"%s\",\"site\":\"%s\",\"role\":\"CLIENT\"}"
+                  .formatted(
+                      TestHosts.LOCAL, 40000 + i, TestHosts.REMOTE, now.minusSeconds(i / 3), site));
+    }
+    String json =
+        ("{\"schema\":\"timewait.snapshot/1\",\"takenAt\":\"%s\",\"startedAt\":\"%s\","
+                + "\"jvm\":{\"pid\":5,\"hostName\":\"web-1\"},"
+                + "\"totals\":{\"active\":120,\"passive\":0,\"abortive\":0},"
+                + "\"sites\":[{\"site\":\"%s\",\"role\":\"CLIENT\",\"active\":120,"
+                + "\"endpoints\":[{\"remote\":\"%s:443\",\"active\":120}]}],"
+                + "\"recentActiveCloses\":[%s]}")
+            .formatted(now, now.minusSeconds(60), site, TestHosts.REMOTE, recent);
+    Path file = Files.writeString(dir.resolve("web-1.json"), json);
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--host-root",
+            dir.resolve("host").toString(),
+            "--snapshot",
+            file.toString(),
+            "--format",
+            "json");
+    assertEquals(0, run.code(), run.err());
+    JsonNode report = JSON.readTree(run.out());
+    JsonNode owner = report.at("/ownership/0");
+    assertEquals(120, owner.get("recentCloses").asLong());
+    assertEquals(90, owner.get("confirmed").asLong());
+    assertEquals(site, owner.at("/sites/0/site").asText());
+    String churn = "";
+    for (JsonNode finding : report.get("findings")) {
+      if (finding.get("id").asText().equals("CLIENT_CHURN_SITE")) {
+        churn = finding.get("evidence").toString();
+      }
+    }
+    assertTrue(
+        churn.contains("/proc/net/tcp holds 90 of its recent closes in TIME_WAIT now"), churn);
+  }
 }
