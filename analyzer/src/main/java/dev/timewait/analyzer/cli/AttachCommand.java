@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Loads the agent into a running JVM. */
@@ -18,8 +18,7 @@ final class AttachCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "PID", description = "Process id of the JVM.")
-  long pid;
+  @Mixin TargetJvm target;
 
   @Option(
       names = "--options",
@@ -27,16 +26,11 @@ final class AttachCommand implements Callable<Integer> {
       description = "Agent options, e.g. interval=10s,snapshot=/tmp/app.json.")
   String options;
 
-  @Option(
-      names = "--agent-jar",
-      paramLabel = "FILE",
-      description = "The agent jar (default: timewait-agent.jar beside timewait.jar).")
-  Path agentJar;
-
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Path jar = AgentJar.locate(agentJar);
+    Path jar = target.agentJar();
+    long pid = target.pid;
     Progress progress = Progress.onTerminal(spec.commandLine().getErr());
     try (JvmConnection jvm = JvmConnection.attach(pid)) {
       progress.show("loading " + jar.getFileName() + " into pid " + pid + " ...");

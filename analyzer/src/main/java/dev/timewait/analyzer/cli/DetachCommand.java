@@ -3,9 +3,8 @@ package dev.timewait.analyzer.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Removes the agent's instrumentation from a running JVM. */
@@ -17,22 +16,15 @@ final class DetachCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "PID", description = "Process id of the JVM.")
-  long pid;
-
-  @Option(
-      names = "--agent-jar",
-      paramLabel = "FILE",
-      description = "The agent jar (default: timewait-agent.jar beside timewait.jar).")
-  Path agentJar;
+  @Mixin TargetJvm target;
 
   @Override
   public Integer call() {
-    Path jar = AgentJar.locate(agentJar);
-    try (JvmConnection jvm = JvmConnection.attach(pid)) {
+    Path jar = target.agentJar();
+    try (JvmConnection jvm = JvmConnection.attach(target.pid)) {
       jvm.loadAgent(jar, "detach");
     }
-    spec.commandLine().getOut().println("timewait instrumentation removed from pid " + pid);
+    spec.commandLine().getOut().println("timewait instrumentation removed from pid " + target.pid);
     return 0;
   }
 }

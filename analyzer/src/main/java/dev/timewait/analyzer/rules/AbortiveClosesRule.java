@@ -41,10 +41,7 @@ public final class AbortiveClosesRule implements Rule {
     if (evidence.isEmpty()) {
       return Optional.empty();
     }
-    String where =
-        sites.isEmpty()
-            ? "the closing code"
-            : String.join(", ", sites.subList(0, Math.min(3, sites.size())));
+    String where = SiteNames.join(sites, "the closing code");
     return Optional.of(
         new Finding(
             id(),

@@ -68,7 +68,7 @@ public final class ClientChurnSiteRule implements Rule {
         }
       }
       evidence.add(line.toString());
-      if (!names.contains(rate.site().site()) && names.size() < 3) {
+      if (!names.contains(rate.site().site())) {
         names.add(rate.site().site());
       }
     }
@@ -82,7 +82,7 @@ public final class ClientChurnSiteRule implements Rule {
                 top.site().site(), top.activePerMinute()),
             evidence,
             "Reuse connections at "
-                + String.join(", ", names)
+                + SiteNames.join(names, "")
                 + ": keep HTTP connections alive or use a connection pool (one client instance"
                 + " shared across requests) instead of connecting and closing per request; each"
                 + " close leaves a TIME_WAIT socket holding a port for 60 s.",

@@ -69,8 +69,7 @@ public final class CloseWaitLeakRule implements Rule {
     String where =
         openSites.isEmpty()
             ? "the code that owns these connections (ss -tanp state close-wait names the process)"
-            : "the connections opened at "
-                + String.join(", ", openSites.subList(0, Math.min(3, openSites.size())));
+            : "the connections opened at " + SiteNames.join(openSites, "");
     return Optional.of(
         new Finding(
             id(),

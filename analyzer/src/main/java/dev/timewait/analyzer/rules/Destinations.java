@@ -105,13 +105,11 @@ public final class Destinations {
     List<String> sites = new ArrayList<>();
     for (DestinationUse use : uses) {
       for (String site : use.sites()) {
-        if (!sites.contains(site) && sites.size() < 3) {
+        if (!sites.contains(site)) {
           sites.add(site);
         }
       }
     }
-    return sites.isEmpty()
-        ? "the code that connects to " + uses.get(0).remote()
-        : String.join(", ", sites);
+    return SiteNames.join(sites, "the code that connects to " + uses.get(0).remote());
   }
 }

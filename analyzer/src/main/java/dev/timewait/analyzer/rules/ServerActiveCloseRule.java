@@ -61,10 +61,7 @@ public final class ServerActiveCloseRule implements Rule {
     if (evidence.isEmpty()) {
       return Optional.empty();
     }
-    String where =
-        sites.isEmpty()
-            ? "the server"
-            : String.join(", ", sites.subList(0, Math.min(3, sites.size())));
+    String where = SiteNames.join(sites, "the server");
     return Optional.of(
         new Finding(
             id(),

@@ -1,7 +1,6 @@
 package dev.timewait.analyzer.rules;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,7 +50,7 @@ public record Thresholds(
   }
 
   /**
-   * A copy with one threshold changed.
+   * A copy with one threshold changed; names are matched ignoring case.
    *
    * @throws IllegalArgumentException for an unknown name or a value that is not a non-negative
    *     number
@@ -66,114 +65,31 @@ public record Thresholds(
     if (!(number >= 0) || Double.isInfinite(number)) {
       throw new IllegalArgumentException("threshold " + name + ": must be >= 0: '" + value + "'");
     }
-    long whole = Math.round(number);
-    switch (name.strip().toLowerCase(Locale.ROOT)) {
-      case "reuseshare":
-        return new Thresholds(
-            number,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "portwarn":
-        return new Thresholds(
-            reuseShare,
-            number,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "portcritical":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            number,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "loopbackonlytimewait":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            whole,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "twbucketsshare":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            number,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "servertimewait":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            whole,
-            conntrackShare,
-            closeWait,
-            churnPerMinute);
-      case "conntrackshare":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            number,
-            closeWait,
-            churnPerMinute);
-      case "closewait":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            whole,
-            churnPerMinute);
-      case "churnperminute":
-        return new Thresholds(
-            reuseShare,
-            portWarn,
-            portCritical,
-            loopbackOnlyTimeWait,
-            twBucketsShare,
-            serverTimeWait,
-            conntrackShare,
-            closeWait,
-            number);
-      default:
-        throw new IllegalArgumentException(
-            "unknown threshold '"
-                + name
-                + "' (known: "
-                + String.join(", ", asMap().keySet())
-                + ")");
+    Map<String, Object> values = asMap();
+    String key = null;
+    for (String known : values.keySet()) {
+      if (known.equalsIgnoreCase(name.strip())) {
+        key = known;
+      }
     }
+    if (key == null) {
+      throw new IllegalArgumentException(
+          "unknown threshold '" + name + "' (known: " + String.join(", ", values.keySet()) + ")");
+    }
+    values.put(key, number);
+    return new Thresholds(
+        number(values, "reuseShare"),
+        number(values, "portWarn"),
+        number(values, "portCritical"),
+        Math.round(number(values, "loopbackOnlyTimeWait")),
+        number(values, "twBucketsShare"),
+        Math.round(number(values, "serverTimeWait")),
+        number(values, "conntrackShare"),
+        Math.round(number(values, "closeWait")),
+        number(values, "churnPerMinute"));
+  }
+
+  private static double number(Map<String, Object> values, String key) {
+    return ((Number) values.get(key)).doubleValue();
   }
 }
