@@ -4,6 +4,7 @@ import dev.timewait.analyzer.host.HostCollector;
 import dev.timewait.analyzer.host.HostRoot;
 import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.host.OshiHostCollector;
 import dev.timewait.analyzer.match.TimeWaitMatcher;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
@@ -253,8 +254,13 @@ final class ReportCommand implements Callable<Integer> {
       sources.add("host tree " + hostRoot);
       return new LinuxProcCollector(HostRoot.of(hostRoot));
     }
-    sources.add("this host");
-    return new LinuxProcCollector();
+    if (Files.isReadable(Path.of("/proc/net/tcp"))) {
+      sources.add("this host");
+      return new LinuxProcCollector();
+    }
+    // No Linux /proc: macOS, Windows and the like are sampled through OSHI.
+    sources.add("this host (OSHI)");
+    return new OshiHostCollector();
   }
 
   private Duration window() {
