@@ -21,6 +21,7 @@ public final class Analyzer {
   public static Analyzer standard() {
     return new Analyzer(
         List.of(
+            new HostUnreadableRule(),
             new TwRecycleNatRule(),
             new TwRecycleEnabledRule(),
             new TwRecycleRemovedRule(),

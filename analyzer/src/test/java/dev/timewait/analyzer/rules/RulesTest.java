@@ -643,6 +643,16 @@ class RulesTest {
     }
 
     @Test
+    void anEmptyTreeIsNotHealthy() {
+      AnalysisInput input = input(HostTreeBuilder.in(dir));
+      assertNull(find(input, "HEALTHY"));
+      Finding finding = find(input, "HOST_UNREADABLE");
+      assertNotNull(finding);
+      assertEquals(Severity.WARNING, finding.severity());
+      assertNull(find(input(healthy(dir.resolve("full"))), "HOST_UNREADABLE"));
+    }
+
+    @Test
     void anyWarningRemovesHealthy() {
       assertNull(find(input(healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0")), "HEALTHY"));
     }
