@@ -50,10 +50,10 @@ public final class Analyzer {
     for (Finding finding : findings) {
       needsAttention |= finding.severity().atLeast(Severity.WARNING);
     }
-    if (!needsAttention) {
-      findings.add(healthy(input));
-    }
     findings.sort(Comparator.comparing(Finding::severity));
+    if (!needsAttention) {
+      findings.add(0, healthy(input)); // the verdict comes first
+    }
     return findings;
   }
 

@@ -25,6 +25,7 @@ public final class TwRecycleEnabledRule implements Rule {
             "tcp_tw_recycle is ON: any client behind NAT will see dropped connections",
             List.of(
                 "/proc/sys/net/ipv4/tcp_tw_recycle = " + host.settings().tcpTwRecycle(),
+                TwRecycleNatRule.oldKernel(host),
                 "no NAT signal found (no PAWSPassive, conntrack, ip_forward, container interface"
                     + " or private address)"),
             TwRecycleNatRule.turnOff(host),

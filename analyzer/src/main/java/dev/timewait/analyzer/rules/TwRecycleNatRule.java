@@ -25,6 +25,7 @@ public final class TwRecycleNatRule implements Rule {
     }
     List<String> evidence = new ArrayList<>();
     evidence.add("/proc/sys/net/ipv4/tcp_tw_recycle = " + host.settings().tcpTwRecycle());
+    evidence.add(oldKernel(host));
     evidence.addAll(nat);
     return Optional.of(
         new Finding(
@@ -40,6 +41,13 @@ public final class TwRecycleNatRule implements Rule {
   static boolean recycleOn(HostSample host) {
     Integer recycle = host.settings().tcpTwRecycle();
     return recycle != null && recycle != 0;
+  }
+
+  /** The kernel line of evidence shared by both recycle findings. */
+  static String oldKernel(HostSample host) {
+    return "/proc/sys/kernel/osrelease = "
+        + KernelFacts.release(host)
+        + " (tcp_tw_recycle exists only before 4.12)";
   }
 
   /** The remedy shared by both recycle findings. */
