@@ -33,11 +33,11 @@ public final class ClientChurnSiteRule implements Rule {
       StringBuilder line = new StringBuilder();
       line.append(rate.site().site())
           .append(String.format(": %.0f active client closes/min", rate.activePerMinute()))
-          .append(" [")
+          .append(" (")
           .append(rate.jvm())
           .append("; ")
           .append(rate.basis())
-          .append(']');
+          .append(')');
       if (rate.site().openSite() != null) {
         line.append(", opened at ").append(rate.site().openSite());
       }
@@ -63,7 +63,7 @@ public final class ClientChurnSiteRule implements Rule {
           if (owned.shareOfHostTimeWait() != null) {
             line.append(
                 String.format(
-                    " (%.0f%% of the host's TIME_WAIT)", owned.shareOfHostTimeWait() * 100));
+                    " (%.1f%% of the host's TIME_WAIT)", owned.shareOfHostTimeWait() * 100));
           }
         }
       }
