@@ -38,13 +38,20 @@ public final class HtmlReport implements ReportRenderer {
       .nodata{color:#666;font-style:italic}
       """;
 
-  /** Records script errors where a headless browser's DOM dump can see them. */
+  /**
+   * Records script errors, console errors and blocked loads in a {@code data-errors} attribute of
+   * the root element, where a headless browser's DOM dump can see them.
+   */
   private static final String ERROR_RECORDER =
       """
       (function(){var errors=[];var root=document.documentElement;
       function record(m){errors.push(String(m));root.setAttribute('data-errors',JSON.stringify(errors));}
       window.addEventListener('error',function(e){record(e.message||'error');});
       window.addEventListener('unhandledrejection',function(e){record('unhandled rejection: '+e.reason);});
+      document.addEventListener('securitypolicyviolation',function(e){record('blocked: '+e.blockedURI);});
+      var consoleError=console.error;
+      console.error=function(){record('console.error: '+Array.prototype.join.call(arguments,' '));
+        return consoleError.apply(console,arguments);};
       window.timewaitRecordError=record;})();
       """;
 

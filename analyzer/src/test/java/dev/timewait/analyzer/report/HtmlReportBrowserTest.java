@@ -40,6 +40,10 @@ class HtmlReportBrowserTest {
   }
 
   static String chromium(String... extra) throws Exception {
+    return chromium(page, extra);
+  }
+
+  static String chromium(Path page, String... extra) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(CHROMIUM.toString());
     command.addAll(
@@ -115,5 +119,22 @@ class HtmlReportBrowserTest {
     }
     double variance = squares / n - (sum / n) * (sum / n);
     assertTrue(variance > 100, "pixel variance " + variance);
+  }
+
+  @Test
+  void errorsWouldBeSeen() throws Exception {
+    String html = Files.readString(page);
+    String start = "<script type=\"application/json\" id=\"timewait-data\">";
+    int from = html.indexOf(start) + start.length();
+    Path broken = dir.resolve("broken.html");
+    Files.writeString(
+        broken,
+        html.substring(0, from) + "{not json" + html.substring(html.indexOf("</script>", from)));
+    String dom = chromium(broken, "--dump-dom");
+    Matcher root = Pattern.compile("<html[^>]*>").matcher(dom);
+    assertTrue(root.find());
+    assertTrue(
+        root.group().contains("data-errors=\""), "a script error is recorded: " + root.group());
+    assertFalse(root.group().contains("data-charts-ready"), root.group());
   }
 }
