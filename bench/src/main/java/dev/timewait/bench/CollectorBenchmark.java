@@ -131,6 +131,11 @@ public final class CollectorBenchmark {
       for (Future<?> part : parts) {
         part.get();
       }
+      for (int d = 0; d < servers.size(); d++) {
+        servers
+            .get(d)
+            .awaitClosed(sockets / servers.size() + (d < sockets % servers.size() ? 1 : 0));
+      }
     } finally {
       pool.shutdown();
     }
