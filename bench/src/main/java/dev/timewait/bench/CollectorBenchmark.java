@@ -46,7 +46,7 @@ public final class CollectorBenchmark {
 
   public static void main(String[] args) throws Exception {
     int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
     LinuxProcCollector collector = new LinuxProcCollector();
     InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();

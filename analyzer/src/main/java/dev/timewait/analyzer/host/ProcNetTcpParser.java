@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Streaming parser of {@code /proc/net/tcp} and {@code /proc/net/tcp6}. Reads through a reused byte
@@ -148,6 +147,10 @@ public final class ProcNetTcpParser {
   private static final byte[] MAPPED_PREFIX =
       "0000000000000000FFFF0000".getBytes(StandardCharsets.US_ASCII);
 
+  private static final long MAPPED_PREFIX_0 = (long) LONGS.get(MAPPED_PREFIX, 0);
+  private static final long MAPPED_PREFIX_1 = (long) LONGS.get(MAPPED_PREFIX, 8);
+  private static final long MAPPED_PREFIX_2 = (long) LONGS.get(MAPPED_PREFIX, 16);
+
   private static final int LINE_ROW = 0;
   private static final int LINE_SKIP = 1;
   private static final int LINE_MALFORMED = 2;
@@ -216,7 +219,10 @@ public final class ProcNetTcpParser {
         return false;
       }
       TcpRow.setIpv4(words, toNetworkOrder((int) word));
-    } else if (littleEndianWords && Arrays.equals(buffer, pos, pos + 24, MAPPED_PREFIX, 0, 24)) {
+    } else if (littleEndianWords
+        && (long) LONGS.get(buffer, pos) == MAPPED_PREFIX_0
+        && (long) LONGS.get(buffer, pos + 8) == MAPPED_PREFIX_1
+        && (long) LONGS.get(buffer, pos + 16) == MAPPED_PREFIX_2) {
       // ::ffff:a.b.c.d, how a dual-stack Java socket's IPv4 connections appear in tcp6
       pos += 24;
       long word = readHex(end, 8);
