@@ -46,7 +46,7 @@ public final class CollectorBenchmark {
 
   public static void main(String[] args) throws Exception {
     int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
     LinuxProcCollector collector = new LinuxProcCollector();
     InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
@@ -68,6 +68,15 @@ public final class CollectorBenchmark {
         System.getProperty("os.name"),
         System.getProperty("os.version"),
         Runtime.getRuntime().availableProcessors());
+    long deadline = System.nanoTime() + 70_000_000_000L;
+    while (collector.timeWaitCount() != null
+        && collector.timeWaitCount() > 2_000
+        && System.nanoTime() < deadline) {
+      // sockets of an earlier run would add up with these past tcp_max_tw_buckets
+      System.out.printf(
+          Locale.ROOT, "waiting for %d TIME_WAIT sockets to expire%n", collector.timeWaitCount());
+      Thread.sleep(10_000);
+    }
     System.out.printf(Locale.ROOT, "TIME_WAIT before: %d%n", collector.timeWaitCount());
     // warm the parser and JIT on the quiet host before the 60 s window starts
     for (int i = 0; i < 20; i++) {
@@ -82,8 +91,16 @@ public final class CollectorBenchmark {
         servers.add(
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0." + (2 + d))));
       }
+      HostSample before = collector.sampleCounters();
       fill(servers, sockets);
       long made = System.nanoTime();
+      HostSample after = collector.sampleCounters();
+      System.out.printf(
+          Locale.ROOT,
+          "while making them: TWRecycled +%d (TIME_WAIT taken over by connect()),"
+              + " TCPTimeWaitOverflow +%d%n",
+          delta(before.counters().twRecycled(), after.counters().twRecycled()),
+          delta(before.counters().timeWaitOverflow(), after.counters().timeWaitOverflow()));
       System.out.printf(
           Locale.ROOT,
           "made %d TIME_WAIT sockets towards %d destinations in %.1f s; sockstat tw now %d%n",
@@ -100,7 +117,10 @@ public final class CollectorBenchmark {
           sample.table().malformedLines());
 
       for (Task task : tasks.values()) {
-        task.run(); // one warm-up call each, at full size
+        task.run(); // warm-up at full size: the JIT compiles the scan loops with real row counts
+      }
+      for (int i = 0; i < 5; i++) {
+        collector.sampleTable();
       }
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -141,7 +161,14 @@ public final class CollectorBenchmark {
     }
   }
 
+  private static long delta(Long before, Long after) {
+    return before == null || after == null ? -1 : after - before;
+  }
+
   private static Measurement measure(Task task) throws Exception {
+    // OSHI leaves hundreds of MB of garbage; collect before every call so no task pays for
+    // another's
+    System.gc();
     long thread = Thread.currentThread().getId();
     long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
     long before = System.nanoTime();
