@@ -1,8 +1,10 @@
 package dev.timewait.bench;
 
+import dev.timewait.analyzer.host.ConnectionTableBuilder;
 import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
 import dev.timewait.analyzer.host.LoopbackTimeWaitMaker;
+import dev.timewait.analyzer.host.ProcNetTcpParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,6 +57,7 @@ public final class CollectorBenchmark {
 
     Map<String, Task> tasks = new LinkedHashMap<>();
     tasks.put("linux table sample", () -> collector.sampleTable().table().timeWait());
+    tasks.put("  of which table scan", () -> scanOnly());
     tasks.put("cat tcp tcp6 >/dev/null", () -> command("cat", "/proc/net/tcp", "/proc/net/tcp6"));
     tasks.put("JVM read raw bytes", () -> readRaw(rawBuffer));
     tasks.put("ss -tan state time-wait", () -> command("ss", "-tan", "state", "time-wait"));
@@ -187,6 +191,20 @@ public final class CollectorBenchmark {
     return process.waitFor();
   }
 
+  /**
+   * Only the parse and grouping of both tables, without the settings and counters a sample adds.
+   */
+  private static long scanOnly() throws IOException {
+    ConnectionTableBuilder builder = new ConnectionTableBuilder(null, Set.of());
+    ProcNetTcpParser parser = new ProcNetTcpParser();
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try (InputStream in = Files.newInputStream(Path.of(file))) {
+        parser.parse(in, builder);
+      }
+    }
+    return builder.build().timeWait();
+  }
+
   private static long readRaw(byte[] buffer) throws IOException {
     long total = 0;
     for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
@@ -248,6 +266,24 @@ public final class CollectorBenchmark {
         medians.get("OSHI getConnections()") / medians.get("cat tcp tcp6 >/dev/null"),
         windowSeconds,
         timeWaitAfter);
+    // the host is shared: a ratio within one round, where both ran seconds apart, drifts less
+    System.out.printf(
+        Locale.ROOT,
+        "per-round ratios, median: table/cat %.2fx, table/raw read %.2fx, OSHI/cat %.2fx%n",
+        pairedRatio(results, "linux table sample", "cat tcp tcp6 >/dev/null"),
+        pairedRatio(results, "linux table sample", "JVM read raw bytes"),
+        pairedRatio(results, "OSHI getConnections()", "cat tcp tcp6 >/dev/null"));
+  }
+
+  private static double pairedRatio(
+      Map<String, List<Measurement>> results, String task, String baseline) {
+    List<Measurement> a = results.get(task);
+    List<Measurement> b = results.get(baseline);
+    long[] permille = new long[a.size()];
+    for (int i = 0; i < permille.length; i++) {
+      permille[i] = Math.round(1000.0 * a.get(i).nanos() / b.get(i).nanos());
+    }
+    return median(permille) / 1000.0;
   }
 
   private static double median(long[] values) {
