@@ -205,12 +205,13 @@ public final class ProcNetTcpParser {
 
   /** Reads a hex address of 8 (IPv4) or 32 (IPv6) digits followed by ':' into four words. */
   private boolean readEndpoint(int end, int[] words) {
-    int colon = pos;
-    while (colon < end && hexValue(buffer[colon]) >= 0) {
-      colon++;
-    }
-    int digits = colon - pos;
-    if (colon == end || buffer[colon] != ':' || (digits != 8 && digits != 32)) {
+    // the ':' sits after 8 (IPv4) or 32 (IPv6) digits; the digits are checked as they are read
+    int digits;
+    if (end - pos > 8 && buffer[pos + 8] == ':') {
+      digits = 8;
+    } else if (end - pos > 32 && buffer[pos + 32] == ':') {
+      digits = 32;
+    } else {
       return false;
     }
     if (digits == 8) {
