@@ -1,6 +1,7 @@
 package dev.timewait.analyzer.report;
 
 import dev.timewait.analyzer.match.SiteOwnership;
+import dev.timewait.analyzer.rules.Analyzer;
 import dev.timewait.analyzer.rules.DestinationUse;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.Severity;
@@ -22,6 +23,8 @@ public final class HtmlReport implements ReportRenderer {
       header h1{margin:0;font-size:20px} header p{margin:4px 0 0;color:#c9d1d9}
       .alert{border:3px solid #b00020;background:#fdecee;color:#5f0010;padding:12px 16px;margin:16px 0;border-radius:6px}
       .alert h2{margin:0 0 6px;font-size:18px;color:#b00020}
+      .verdict{border:3px solid #1e7b34;background:#eaf6ec;color:#0f3d1a;padding:12px 16px;margin:16px 0;border-radius:6px}
+      .verdict h2{margin:0 0 6px;font-size:18px;color:#1e7b34}
       .finding{background:#fff;border-left:6px solid #888;margin:12px 0;padding:10px 16px;border-radius:4px;box-shadow:0 1px 2px #0002}
       .finding.critical{border-color:#b00020} .finding.warning{border-color:#d98300} .finding.info{border-color:#2f6fb5}
       .sev{display:inline-block;font-weight:700;font-size:12px;padding:1px 8px;border-radius:10px;color:#fff;margin-right:6px}
@@ -123,6 +126,15 @@ public final class HtmlReport implements ReportRenderer {
         html.append("<div class=\"alert\" role=\"alert\"><h2>CRITICAL: ")
             .append(esc(finding.title()))
             .append("</h2><div>Do this: ")
+            .append(recommendation(finding.recommendation()))
+            .append("</div></div>\n");
+      }
+    }
+    for (Finding finding : report.findings()) {
+      if (finding.id().equals(Analyzer.HEALTHY)) {
+        html.append("<div class=\"verdict\" role=\"status\"><h2>")
+            .append(esc(finding.title()))
+            .append("</h2><div>")
             .append(recommendation(finding.recommendation()))
             .append("</div></div>\n");
       }

@@ -97,4 +97,19 @@ class ReportRenderingTest {
     JsonNode json = new ObjectMapper().readTree(data);
     assertEquals(ReportFixtures.HOSTILE_SITE, json.at("/sites/1/site").asText());
   }
+
+  @Test
+  void htmlShowsTheVerdictOnAHealthyHostAndTheAlarmOnABrokenOne() {
+    String healthy = new HtmlReport().render(ReportFixtures.reportOf(TestHosts.healthy(dir)));
+    assertTrue(
+        healthy.contains(
+            "<div class=\"verdict\" role=\"status\"><h2>Healthy: no tuning is needed</h2>"));
+    assertFalse(healthy.contains("role=\"alert\""));
+    String broken =
+        new HtmlReport()
+            .render(ReportFixtures.reportOf(ReportFixtures.recycleBehindNat(dir.resolve("nat"))));
+    assertTrue(
+        broken.contains("<div class=\"alert\" role=\"alert\"><h2>CRITICAL: tcp_tw_recycle is ON"));
+    assertFalse(broken.contains("class=\"verdict\""));
+  }
 }
