@@ -78,11 +78,18 @@ final class JvmConnection implements AutoCloseable {
     } catch (IOException e) {
       throw new CliException("no process with pid " + pid);
     }
+    if (Files.exists(proc.resolve(pid + "/root/tmp/.java_pid" + pid))
+        || Files.exists(Path.of("/tmp/.java_pid" + pid))) {
+      return; // the attach listener already runs: no signal is sent
+    }
     for (String line : lines) {
       if (line.startsWith("SigCgt:")) {
         long caught = Long.parseUnsignedLong(line.substring(7).strip(), 16);
         if ((caught & (1L << 2)) == 0) {
-          throw new CliException("pid " + pid + " is not a Java VM (it does not handle SIGQUIT)");
+          throw new CliException(
+              "pid "
+                  + pid
+                  + " is not a Java VM that can be attached to (it does not handle SIGQUIT)");
         }
       }
     }
