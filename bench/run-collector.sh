@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds the analyzer and the bench, then measures the host collectors at 100k TIME_WAIT sockets.
-# Usage: bench/run-collector.sh [sockets [destinations [rounds]]]   (defaults: 100000 8 9)
+# Usage: bench/run-collector.sh [sockets [destinations [rounds]]]   (defaults: 100000 32 9)
 # Linux only; everything stays on loopback (127.0.0.2 and up).
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,8 +1,10 @@
 package dev.timewait.bench;
 
+import dev.timewait.analyzer.host.ConnectionTableBuilder;
 import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
 import dev.timewait.analyzer.host.LoopbackTimeWaitMaker;
+import dev.timewait.analyzer.host.ProcNetTcpParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,7 +49,7 @@ public final class CollectorBenchmark {
 
   public static void main(String[] args) throws Exception {
     int sockets = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int destinations = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 9;
     LinuxProcCollector collector = new LinuxProcCollector();
     InternetProtocolStats oshi = new SystemInfo().getOperatingSystem().getInternetProtocolStats();
@@ -54,6 +57,7 @@ public final class CollectorBenchmark {
 
     Map<String, Task> tasks = new LinkedHashMap<>();
     tasks.put("linux table sample", () -> collector.sampleTable().table().timeWait());
+    tasks.put("  of which table scan", () -> scanOnly());
     tasks.put("cat tcp tcp6 >/dev/null", () -> command("cat", "/proc/net/tcp", "/proc/net/tcp6"));
     tasks.put("JVM read raw bytes", () -> readRaw(rawBuffer));
     tasks.put("ss -tan state time-wait", () -> command("ss", "-tan", "state", "time-wait"));
@@ -68,6 +72,15 @@ public final class CollectorBenchmark {
         System.getProperty("os.name"),
         System.getProperty("os.version"),
         Runtime.getRuntime().availableProcessors());
+    long deadline = System.nanoTime() + 70_000_000_000L;
+    while (collector.timeWaitCount() != null
+        && collector.timeWaitCount() > 2_000
+        && System.nanoTime() < deadline) {
+      // sockets of an earlier run would add up with these past tcp_max_tw_buckets
+      System.out.printf(
+          Locale.ROOT, "waiting for %d TIME_WAIT sockets to expire%n", collector.timeWaitCount());
+      Thread.sleep(10_000);
+    }
     System.out.printf(Locale.ROOT, "TIME_WAIT before: %d%n", collector.timeWaitCount());
     // warm the parser and JIT on the quiet host before the 60 s window starts
     for (int i = 0; i < 20; i++) {
@@ -82,8 +95,16 @@ public final class CollectorBenchmark {
         servers.add(
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0." + (2 + d))));
       }
+      HostSample before = collector.sampleCounters();
       fill(servers, sockets);
       long made = System.nanoTime();
+      HostSample after = collector.sampleCounters();
+      System.out.printf(
+          Locale.ROOT,
+          "while making them: TWRecycled +%d (TIME_WAIT taken over by connect()),"
+              + " TCPTimeWaitOverflow +%d%n",
+          delta(before.counters().twRecycled(), after.counters().twRecycled()),
+          delta(before.counters().timeWaitOverflow(), after.counters().timeWaitOverflow()));
       System.out.printf(
           Locale.ROOT,
           "made %d TIME_WAIT sockets towards %d destinations in %.1f s; sockstat tw now %d%n",
@@ -100,7 +121,10 @@ public final class CollectorBenchmark {
           sample.table().malformedLines());
 
       for (Task task : tasks.values()) {
-        task.run(); // one warm-up call each, at full size
+        task.run(); // warm-up at full size: the JIT compiles the scan loops with real row counts
+      }
+      for (int i = 0; i < 5; i++) {
+        collector.sampleTable();
       }
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -131,12 +155,24 @@ public final class CollectorBenchmark {
       for (Future<?> part : parts) {
         part.get();
       }
+      for (int d = 0; d < servers.size(); d++) {
+        servers
+            .get(d)
+            .awaitClosed(sockets / servers.size() + (d < sockets % servers.size() ? 1 : 0));
+      }
     } finally {
       pool.shutdown();
     }
   }
 
+  private static long delta(Long before, Long after) {
+    return before == null || after == null ? -1 : after - before;
+  }
+
   private static Measurement measure(Task task) throws Exception {
+    // OSHI leaves hundreds of MB of garbage; collect before every call so no task pays for
+    // another's
+    System.gc();
     long thread = Thread.currentThread().getId();
     long allocatedBefore = THREADS.getThreadAllocatedBytes(thread);
     long before = System.nanoTime();
@@ -153,6 +189,20 @@ public final class CollectorBenchmark {
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     return process.waitFor();
+  }
+
+  /**
+   * Only the parse and grouping of both tables, without the settings and counters a sample adds.
+   */
+  private static long scanOnly() throws IOException {
+    ConnectionTableBuilder builder = new ConnectionTableBuilder(null, Set.of());
+    ProcNetTcpParser parser = new ProcNetTcpParser();
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try (InputStream in = Files.newInputStream(Path.of(file))) {
+        parser.parse(in, builder);
+      }
+    }
+    return builder.build().timeWait();
   }
 
   private static long readRaw(byte[] buffer) throws IOException {
@@ -216,6 +266,24 @@ public final class CollectorBenchmark {
         medians.get("OSHI getConnections()") / medians.get("cat tcp tcp6 >/dev/null"),
         windowSeconds,
         timeWaitAfter);
+    // the host is shared: a ratio within one round, where both ran seconds apart, drifts less
+    System.out.printf(
+        Locale.ROOT,
+        "per-round ratios, median: table/cat %.2fx, table/raw read %.2fx, OSHI/cat %.2fx%n",
+        pairedRatio(results, "linux table sample", "cat tcp tcp6 >/dev/null"),
+        pairedRatio(results, "linux table sample", "JVM read raw bytes"),
+        pairedRatio(results, "OSHI getConnections()", "cat tcp tcp6 >/dev/null"));
+  }
+
+  private static double pairedRatio(
+      Map<String, List<Measurement>> results, String task, String baseline) {
+    List<Measurement> a = results.get(task);
+    List<Measurement> b = results.get(baseline);
+    long[] permille = new long[a.size()];
+    for (int i = 0; i < permille.length; i++) {
+      permille[i] = Math.round(1000.0 * a.get(i).nanos() / b.get(i).nanos());
+    }
+    return median(permille) / 1000.0;
   }
 
   private static double median(long[] values) {

@@ -40,16 +40,41 @@ public final class LinuxProcCollector implements HostCollector {
   @Override
   public HostSample sampleCounters() {
     List<String> unavailable = new ArrayList<>();
-    KernelSettings settings = readSettings(unavailable);
-    return sample(settings, null, unavailable);
+    try {
+      KernelSettings settings = readSettings(unavailable);
+      return sample(settings, null, unavailable);
+    } catch (RuntimeException e) {
+      return failed(e, unavailable);
+    }
   }
 
   @Override
   public HostSample sampleTable(Set<SocketPair> watched) {
     List<String> unavailable = new ArrayList<>();
-    KernelSettings settings = readSettings(unavailable);
-    ConnectionTable table = readTable(settings.ipLocalPortRange(), watched, unavailable);
-    return sample(settings, table, unavailable);
+    try {
+      KernelSettings settings = readSettings(unavailable);
+      ConnectionTable table =
+          readTable(settings.ipLocalPortRange(), watched == null ? Set.of() : watched, unavailable);
+      return sample(settings, table, unavailable);
+    } catch (RuntimeException e) {
+      return failed(e, unavailable);
+    }
+  }
+
+  /** A sample of unknowns: the parsers skip what they cannot read, so this is a last resort. */
+  private HostSample failed(RuntimeException e, List<String> unavailable) {
+    unavailable.add("everything: sampling failed: " + e);
+    return new HostSample(
+        Instant.now(),
+        NAME,
+        root.toString(),
+        new OsInfo("Linux", null, null),
+        KernelSettings.unknown(),
+        List.of(),
+        TcpCounters.unknown(),
+        null,
+        NatSignalDetector.detect(KernelSettings.unknown(), null, List.of(), List.of()),
+        unavailable);
   }
 
   /**

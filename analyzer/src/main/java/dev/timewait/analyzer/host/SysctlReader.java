@@ -32,7 +32,7 @@ public final class SysctlReader {
         number(root, IPV4 + "tcp_fin_timeout"),
         number(root, IPV4 + "tcp_max_tw_buckets"),
         PortRanges.of(range, reserved),
-        reserved == null && range != null ? "" : reserved,
+        reserved,
         integer(root, IPV4 + "ip_forward"),
         number(root, NETFILTER + "nf_conntrack_count"),
         number(root, NETFILTER + "nf_conntrack_max"),

@@ -32,6 +32,9 @@ public final class TimeWaitMatcher {
 
   /** Samples the connection table now and matches the snapshot's recent active closes with it. */
   public MatchResult match(Snapshot snapshot) {
+    if (snapshot == null) {
+      return match(List.of(), 0, null);
+    }
     return match(
         snapshot.recentActiveCloses(),
         snapshot.overflow().recentActiveCloses(),

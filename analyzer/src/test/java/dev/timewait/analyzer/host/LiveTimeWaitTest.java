@@ -47,6 +47,9 @@ class LiveTimeWaitTest {
             new SocketPair(
                 client.remoteIp(), client.remotePort(), client.localIp(), client.localPort()));
       }
+      v4.awaitClosed(CLIENT_V4);
+      v6.awaitClosed(CLIENT_V6);
+      server.awaitClosed(SERVER_V4);
       Set<Integer> ports = Set.of(v4.port(), v6.port(), server.port());
       Set<SocketPair> expected = new HashSet<>(made);
       expected.addAll(serverSide);

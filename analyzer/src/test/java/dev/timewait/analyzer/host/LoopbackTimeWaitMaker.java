@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes real TIME_WAIT sockets on loopback: a server that waits for the client's FIN before closing
@@ -22,6 +23,7 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
   private final ServerSocket server;
   private final boolean serverClosesFirst;
   private final Thread acceptor;
+  private final AtomicLong handled = new AtomicLong();
 
   private LoopbackTimeWaitMaker(InetAddress address, boolean serverClosesFirst) throws IOException {
     this.server = new ServerSocket();
@@ -124,7 +126,23 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
       } catch (IOException e) {
         // a client that resets is fine: it leaves no TIME_WAIT, which is what it is for
       }
+      handled.incrementAndGet();
     }
+  }
+
+  /**
+   * Waits until the server has closed {@code count} accepted connections in all, so every client
+   * that closed first has left FIN_WAIT2 for TIME_WAIT. A busy machine can lag behind the clients.
+   */
+  public void awaitClosed(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (handled.get() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    if (handled.get() < count) {
+      throw new IllegalStateException("server closed " + handled.get() + " of " + count);
+    }
+    Thread.sleep(50); // the last ACK
   }
 
   @Override

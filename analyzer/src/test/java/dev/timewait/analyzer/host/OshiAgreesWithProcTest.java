@@ -30,7 +30,9 @@ class OshiAgreesWithProcTest {
       Set<SocketPair> made = new HashSet<>(client.connect(60, 2, null));
       made.addAll(v6.connect(20, 1, null));
       server.connect(25, 1, null);
-      Thread.sleep(300);
+      client.awaitClosed(60);
+      v6.awaitClosed(20);
+      server.awaitClosed(25);
 
       long activeBefore = new LinuxProcCollector().sampleCounters().counters().activeOpens();
       HostSample fromOshi = oshi.sampleTable(made);

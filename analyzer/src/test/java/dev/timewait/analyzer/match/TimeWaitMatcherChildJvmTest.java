@@ -57,7 +57,8 @@ class TimeWaitMatcherChildJvmTest {
               .start();
       assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
       assertEquals(0, child.exitValue(), () -> read(dir.resolve("child.log")));
-      Thread.sleep(200); // the server side's last ACKs
+      serverA.awaitClosed(FROM_A + 1);
+      serverB.awaitClosed(FROM_B);
 
       Snapshot snapshot = new SnapshotReader().read(snapshotFile);
       MatchResult result = new TimeWaitMatcher(new LinuxProcCollector()).match(snapshot);

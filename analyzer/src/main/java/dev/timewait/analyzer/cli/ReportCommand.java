@@ -1,0 +1,331 @@
+package dev.timewait.analyzer.cli;
+
+import dev.timewait.analyzer.host.HostCollector;
+import dev.timewait.analyzer.host.HostRoot;
+import dev.timewait.analyzer.host.HostSample;
+import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.host.OshiHostCollector;
+import dev.timewait.analyzer.match.TimeWaitMatcher;
+import dev.timewait.analyzer.report.Report;
+import dev.timewait.analyzer.report.ReportBuilder;
+import dev.timewait.analyzer.report.ReportRenderer;
+import dev.timewait.analyzer.rules.AnalysisInput;
+import dev.timewait.analyzer.rules.Analyzer;
+import dev.timewait.analyzer.rules.Finding;
+import dev.timewait.analyzer.rules.Severity;
+import dev.timewait.analyzer.rules.SnapshotMatch;
+import dev.timewait.analyzer.rules.Thresholds;
+import dev.timewait.analyzer.snapshot.Snapshot;
+import dev.timewait.analyzer.snapshot.SnapshotException;
+import dev.timewait.analyzer.snapshot.SnapshotReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Collects from the chosen sources, runs the rules and writes the report. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Report on TIME_WAIT: this host (default), a captured host tree, agent snapshot files and"
+          + " running JVMs, combined into one report."
+    },
+    footer = {
+      "",
+      "Thresholds (--threshold NAME=VALUE): reuseShare=0.5 portWarn=0.5 portCritical=0.8"
+          + " loopbackOnlyTimeWait=1000 twBucketsShare=0.9 serverTimeWait=1000"
+          + " conntrackShare=0.8 closeWait=100 churnPerMinute=100",
+      "Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input."
+    })
+final class ReportCommand implements Callable<Integer> {
+
+  /** Output formats. */
+  enum Format {
+    MD,
+    HTML,
+    JSON
+  }
+
+  private static final Duration LIVE_DEFAULT = Duration.ofSeconds(10);
+  private static final Duration COUNTER_INTERVAL = Duration.ofSeconds(1);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--host-root",
+      paramLabel = "DIR",
+      description = "Read a captured host tree (proc/, etc/) instead of this host.")
+  Path hostRoot;
+
+  @Option(
+      names = "--no-host",
+      description = "Do not sample any host: report on the agent data only.")
+  boolean noHost;
+
+  @Option(
+      names = "--snapshot",
+      paramLabel = "FILE",
+      description = "An agent snapshot file; repeat for several JVMs or hosts (a fleet report).")
+  List<Path> snapshots = new ArrayList<>();
+
+  @Option(
+      names = "--pid",
+      paramLabel = "PID",
+      description = "A running JVM whose agent is read over its local JMX connector; repeatable.")
+  List<Long> pids = new ArrayList<>();
+
+  @Option(names = "--attach", description = "With --pid: load the agent first when it is absent.")
+  boolean attach;
+
+  @Option(
+      names = "--agent-jar",
+      paramLabel = "FILE",
+      description = "The agent jar for --attach (default: timewait-agent.jar beside timewait.jar).")
+  Path agentJar;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Live sampling window for rates and counter deltas (default 10s for this host, 0 for"
+              + " --host-root; 0 = one sample, counters since boot).")
+  Duration duration;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "md",
+      description = "md, html or json (default: ${DEFAULT-VALUE}).")
+  Format format;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Write the report here instead of standard output.")
+  Path out;
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "SEVERITY",
+      description = "Exit 1 when a finding is at least this severe: critical, warning or info.")
+  String failOn;
+
+  @Option(
+      names = "--threshold",
+      paramLabel = "NAME=VALUE",
+      description = "Change a threshold, e.g. portWarn=0.4 (see below); repeatable.")
+  Map<String, String> thresholdOptions = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    Severity failSeverity = failOn == null ? null : parseSeverity(failOn);
+    Thresholds thresholds = thresholds();
+    if (hostRoot != null && noHost) {
+      throw new CliException("--host-root and --no-host exclude each other");
+    }
+    if (attach && pids.isEmpty()) {
+      throw new CliException("--attach needs --pid");
+    }
+    List<String> sources = new ArrayList<>();
+    HostCollector collector = collector(sources);
+    SnapshotReader reader = new SnapshotReader();
+    List<Snapshot> fileSnapshots = readFiles(reader, sources);
+    Progress progress = Progress.onTerminal(spec.commandLine().getErr());
+    Duration window = window();
+
+    List<JvmConnection> jvms = new ArrayList<>();
+    try {
+      for (long pid : pids) {
+        progress.show("attaching to pid " + pid + " ...");
+        jvms.add(JvmConnection.attach(pid));
+        sources.add("JVM pid " + pid + " (JMX " + JvmConnection.AGENT_MBEAN + ")");
+      }
+      List<Snapshot> atStart = readJvms(jvms, reader, progress);
+      HostSample start = collector == null ? null : collector.sampleTable();
+      List<HostSample> series = new ArrayList<>();
+      Instant begin = Instant.now();
+      Instant endAt = begin.plus(window);
+      while (!window.isZero() && Instant.now().isBefore(endAt)) {
+        long left = Math.max(0, Duration.between(Instant.now(), endAt).toMillis());
+        progress.show(
+            String.format(
+                Locale.ROOT,
+                "sampling: %d of %d s",
+                window.toSeconds() - left / 1000,
+                window.toSeconds()));
+        sleep(Math.min(left, COUNTER_INTERVAL.toMillis()));
+        if (collector != null && Instant.now().isBefore(endAt)) {
+          series.add(collector.sampleCounters());
+        }
+      }
+      HostSample end = collector == null ? null : window.isZero() ? start : collector.sampleTable();
+      List<Snapshot> atEnd = window.isZero() ? atStart : readJvms(jvms, reader, progress);
+      List<Snapshot> all = new ArrayList<>(fileSnapshots);
+      all.addAll(atEnd);
+      AnalysisInput input =
+          new AnalysisInput(
+              start,
+              end,
+              series,
+              all,
+              window.isZero() ? List.of() : atStart,
+              thresholds,
+              matches(collector, all, progress));
+      progress.done();
+      List<Finding> findings = Analyzer.standard().analyze(input);
+      Report report = ReportBuilder.build(input, findings, sources, Instant.now());
+      write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
+      if (failSeverity != null) {
+        for (Finding finding : findings) {
+          if (finding.severity().atLeast(failSeverity)) {
+            return Main.EXIT_FINDINGS;
+          }
+        }
+      }
+      return 0;
+    } finally {
+      for (JvmConnection jvm : jvms) {
+        jvm.close();
+      }
+    }
+  }
+
+  /** Matches every snapshot's recent active closes with the host's TIME_WAIT table now. */
+  private static List<SnapshotMatch> matches(
+      HostCollector collector, List<Snapshot> snapshots, Progress progress) {
+    List<SnapshotMatch> matches = new ArrayList<>();
+    if (collector == null) {
+      return matches;
+    }
+    TimeWaitMatcher matcher = new TimeWaitMatcher(collector);
+    for (Snapshot snapshot : snapshots) {
+      if (!snapshot.recentActiveCloses().isEmpty()) {
+        progress.show("matching recent closes with the TIME_WAIT table ...");
+        matches.add(new SnapshotMatch(snapshot, matcher.match(snapshot)));
+      }
+    }
+    return matches;
+  }
+
+  private static Severity parseSeverity(String text) {
+    try {
+      return Severity.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--fail-on: " + e.getMessage());
+    }
+  }
+
+  private Thresholds thresholds() {
+    Thresholds thresholds = Thresholds.defaults();
+    for (Map.Entry<String, String> entry : thresholdOptions.entrySet()) {
+      try {
+        thresholds = thresholds.with(entry.getKey(), entry.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--threshold: " + e.getMessage());
+      }
+    }
+    return thresholds;
+  }
+
+  private HostCollector collector(List<String> sources) {
+    if (noHost) {
+      if (snapshots.isEmpty() && pids.isEmpty()) {
+        throw new CliException("--no-host needs --snapshot or --pid");
+      }
+      return null;
+    }
+    if (hostRoot != null) {
+      if (!Files.isDirectory(hostRoot)) {
+        throw new CliException("host root is not a directory: " + hostRoot);
+      }
+      sources.add("host tree " + hostRoot);
+      return new LinuxProcCollector(HostRoot.of(hostRoot));
+    }
+    if (Files.isReadable(Path.of("/proc/net/tcp"))) {
+      sources.add("this host");
+      return new LinuxProcCollector();
+    }
+    // No Linux /proc: macOS, Windows and the like are sampled through OSHI.
+    sources.add("this host (OSHI)");
+    return new OshiHostCollector();
+  }
+
+  private Duration window() {
+    if (duration != null) {
+      return duration;
+    }
+    return hostRoot != null || (noHost && pids.isEmpty()) ? Duration.ZERO : LIVE_DEFAULT;
+  }
+
+  private List<Snapshot> readFiles(SnapshotReader reader, List<String> sources) {
+    List<Snapshot> result = new ArrayList<>();
+    for (Path file : snapshots) {
+      try {
+        result.add(reader.read(file));
+      } catch (SnapshotException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+      sources.add("snapshot " + file);
+    }
+    return result;
+  }
+
+  private List<Snapshot> readJvms(
+      List<JvmConnection> jvms, SnapshotReader reader, Progress progress) {
+    List<Snapshot> result = new ArrayList<>();
+    for (int i = 0; i < jvms.size(); i++) {
+      JvmConnection jvm = jvms.get(i);
+      long pid = pids.get(i);
+      progress.show("reading the agent of pid " + pid + " ...");
+      String json = jvm.snapshotJson();
+      if (json == null && attach) {
+        jvm.loadAgent(AgentJar.locate(agentJar), null);
+        json = jvm.awaitSnapshotJson(5000, progress);
+      }
+      if (json == null) {
+        throw new CliException(
+            "pid "
+                + pid
+                + " has no timewait agent"
+                + (attach ? " after loading it" : " (use --attach to load it)"));
+      }
+      try {
+        result.add(reader.read(json, "pid " + pid));
+      } catch (SnapshotException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+    }
+    return result;
+  }
+
+  private void write(String text) {
+    if (out == null) {
+      spec.commandLine().getOut().print(text);
+      spec.commandLine().getOut().flush();
+      return;
+    }
+    SnapshotCommand.writeAtomically(out, text);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+  }
+}

@@ -1,0 +1,372 @@
+package dev.timewait.analyzer.report;
+
+import dev.timewait.analyzer.match.SiteOwnership;
+import dev.timewait.analyzer.rules.Analyzer;
+import dev.timewait.analyzer.rules.DestinationUse;
+import dev.timewait.analyzer.rules.Finding;
+import dev.timewait.analyzer.rules.Severity;
+import java.util.Map;
+
+/**
+ * The report as one self-contained HTML file: Chart.js and the data are embedded, nothing is loaded
+ * from the network. Every string from the host or the agent is escaped; chart data travels as JSON
+ * in a {@code <script type="application/json">} element with {@code <}, {@code >} and {@code &}
+ * written as unicode escapes.
+ */
+public final class HtmlReport implements ReportRenderer {
+
+  private static final String STYLE =
+      """
+      body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2329;background:#f6f7f9}
+      header,main{max-width:1100px;margin:0 auto;padding:16px 24px}
+      header{background:#1d2329;color:#fff;max-width:none}
+      header h1{margin:0;font-size:20px} header p{margin:4px 0 0;color:#c9d1d9}
+      .alert{border:3px solid #b00020;background:#fdecee;color:#5f0010;padding:12px 16px;margin:16px 0;border-radius:6px}
+      .alert h2{margin:0 0 6px;font-size:18px;color:#b00020}
+      .verdict{border:3px solid #1e7b34;background:#eaf6ec;color:#0f3d1a;padding:12px 16px;margin:16px 0;border-radius:6px}
+      .verdict h2{margin:0 0 6px;font-size:18px;color:#1e7b34}
+      .finding{background:#fff;border-left:6px solid #888;margin:12px 0;padding:10px 16px;border-radius:4px;box-shadow:0 1px 2px #0002}
+      .finding.critical{border-color:#b00020} .finding.warning{border-color:#d98300} .finding.info{border-color:#2f6fb5}
+      .sev{display:inline-block;font-weight:700;font-size:12px;padding:1px 8px;border-radius:10px;color:#fff;margin-right:6px}
+      .sev.critical{background:#b00020} .sev.warning{background:#d98300} .sev.info{background:#2f6fb5}
+      .finding h3{margin:4px 0;font-size:16px} .id{font-family:ui-monospace,monospace;color:#555}
+      .rec{background:#f1f8f1;border:1px solid #cfe6cf;padding:8px 12px;border-radius:4px}
+      code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
+      table{border-collapse:collapse;width:100%;background:#fff;margin:8px 0 16px}
+      th,td{border:1px solid #dde1e6;padding:4px 8px;text-align:left;vertical-align:top;word-break:break-word}
+      th{background:#eef1f4} td.n{text-align:right;font-variant-numeric:tabular-nums}
+      .charts{display:grid;grid-template-columns:1fr;gap:16px}
+      .chart{background:#fff;padding:12px;border-radius:4px;box-shadow:0 1px 2px #0002}
+      .chart h3{margin:0 0 8px;font-size:15px} .chart .box{position:relative;height:300px}
+      .nodata{color:#666;font-style:italic}
+      """;
+
+  /**
+   * Records script errors, console errors and blocked loads in a {@code data-errors} attribute of
+   * the root element, where a headless browser's DOM dump can see them.
+   */
+  private static final String ERROR_RECORDER =
+      """
+      (function(){var errors=[];var root=document.documentElement;
+      function record(m){errors.push(String(m));root.setAttribute('data-errors',JSON.stringify(errors));}
+      window.addEventListener('error',function(e){record(e.message||'error');});
+      window.addEventListener('unhandledrejection',function(e){record('unhandled rejection: '+e.reason);});
+      document.addEventListener('securitypolicyviolation',function(e){record('blocked: '+e.blockedURI);});
+      var consoleError=console.error;
+      console.error=function(){record('console.error: '+Array.prototype.join.call(arguments,' '));
+        return consoleError.apply(console,arguments);};
+      window.timewaitRecordError=record;})();
+      """;
+
+  private static final String PAGE_SCRIPT =
+      """
+      (function(){
+      var root=document.documentElement;
+      try{
+        var data=JSON.parse(document.getElementById('timewait-data').textContent);
+        Chart.defaults.animation=false;
+        Chart.defaults.maintainAspectRatio=false;
+        var made=0;
+        function canvas(id){return document.getElementById(id);}
+        function noData(id,text){var c=canvas(id);var p=document.createElement('p');p.className='nodata';
+          p.textContent=text;c.parentNode.replaceChild(p,c);}
+        function short(s,n){s=String(s);return s.length>n?s.substring(0,n-1)+'\\u2026':s;}
+        var series=data.timeWaitSeries||[];
+        if(series.length>0){
+          new Chart(canvas('chart-timewait'),{type:'line',data:{labels:series.map(function(p){return p.at.substring(11,19);}),
+            datasets:[{label:'TIME_WAIT sockets',data:series.map(function(p){return p.timeWait;}),borderColor:'#b00020',
+            backgroundColor:'#b0002033',fill:true,pointRadius:2}]},
+            options:{scales:{y:{beginAtZero:true,title:{display:true,text:'sockets'}}}}});
+          made++;
+        }else{noData('chart-timewait','No host was sampled.');}
+        var sites=(data.sites||[]).slice(0,10);
+        if(sites.length>0){
+          new Chart(canvas('chart-sites'),{type:'bar',data:{labels:sites.map(function(s){return short(s.site,70);}),
+            datasets:[{label:'active closes',data:sites.map(function(s){return s.active;}),backgroundColor:'#d98300'},
+            {label:'abortive closes',data:sites.map(function(s){return s.abortive;}),backgroundColor:'#6b4fa1'}]},
+            options:{indexAxis:'y',scales:{x:{beginAtZero:true}}}});
+          made++;
+        }else{noData('chart-sites','No agent snapshot was read.');}
+        var dests=((data.host&&data.host.destinations)||[]).filter(function(d){return d.usable;}).slice(0,10);
+        if(dests.length>0){
+          new Chart(canvas('chart-ports'),{type:'bar',data:{labels:dests.map(function(d){return short(d.local+' \\u2192 '+d.remote,60);}),
+            datasets:[{label:'ports in use',data:dests.map(function(d){return d.inUse;}),backgroundColor:'#2f6fb5'},
+            {label:'usable ports (limit)',data:dests.map(function(d){return d.usable;}),backgroundColor:'#c9d1d9'}]},
+            options:{indexAxis:'y',scales:{x:{beginAtZero:true}}}});
+          made++;
+        }else{noData('chart-ports','No client destination group was found.');}
+        root.setAttribute('data-charts-ready',String(made));
+      }catch(e){window.timewaitRecordError(e&&e.message?e.message:e);}
+      })();
+      """;
+
+  @Override
+  public String render(Report report) {
+    StringBuilder html = new StringBuilder(260_000);
+    html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"
+                + " script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<meta name=\"generator\" content=\"timewait; Chart.js ")
+        .append(esc(ChartJs.version()))
+        .append("\">\n<title>timewait report</title>\n<style>")
+        .append(STYLE)
+        .append("</style>\n<script>")
+        .append(ERROR_RECORDER)
+        .append("</script>\n<script>\n")
+        .append(ChartJs.script())
+        .append("\n</script>\n</head>\n<body>\n<header><h1>timewait report</h1><p>Generated ")
+        .append(esc(report.generatedAt()))
+        .append(" from ")
+        .append(esc(String.join("; ", report.sources())))
+        .append("</p></header>\n<main>\n");
+    for (Finding finding : report.findings()) {
+      if (finding.severity() == Severity.CRITICAL) {
+        html.append("<div class=\"alert\" role=\"alert\"><h2>CRITICAL: ")
+            .append(esc(finding.title()))
+            .append("</h2><div>Do this: ")
+            .append(recommendation(finding.recommendation()))
+            .append("</div></div>\n");
+      }
+    }
+    for (Finding finding : report.findings()) {
+      if (finding.id().equals(Analyzer.HEALTHY)) {
+        html.append("<div class=\"verdict\" role=\"status\"><h2>")
+            .append(esc(finding.title()))
+            .append("</h2><div>")
+            .append(recommendation(finding.recommendation()))
+            .append("</div></div>\n");
+      }
+    }
+    html.append("<h2>Findings</h2>\n");
+    for (Finding finding : report.findings()) {
+      finding(html, finding);
+    }
+    html.append(
+        """
+        <h2>Charts</h2>
+        <div class="charts">
+        <div class="chart"><h3>TIME_WAIT sockets over the sampling window</h3><div class="box"><canvas id="chart-timewait"></canvas></div></div>
+        <div class="chart"><h3>Top code sites by active closes</h3><div class="box"><canvas id="chart-sites"></canvas></div></div>
+        <div class="chart"><h3>Ephemeral ports per client destination against the limit</h3><div class="box"><canvas id="chart-ports"></canvas></div></div>
+        </div>
+        """);
+    host(html, report.host());
+    sites(html, report);
+    ownership(html, report);
+    if (!report.unavailable().isEmpty()) {
+      html.append("<h2>Not available</h2><ul>");
+      for (String line : report.unavailable()) {
+        html.append("<li>").append(esc(line)).append("</li>");
+      }
+      html.append("</ul>\n");
+    }
+    html.append("</main>\n<script type=\"application/json\" id=\"timewait-data\">")
+        .append(jsonForScript(report))
+        .append("</script>\n<script>")
+        .append(PAGE_SCRIPT)
+        .append("</script>\n</body>\n</html>\n");
+    return html.toString();
+  }
+
+  private static void finding(StringBuilder html, Finding finding) {
+    String sev = finding.severity().label();
+    html.append("<section class=\"finding ")
+        .append(sev)
+        .append("\"><h3><span class=\"sev ")
+        .append(sev)
+        .append("\">")
+        .append(finding.severity().name())
+        .append("</span><span class=\"id\">")
+        .append(esc(finding.id()))
+        .append("</span> ")
+        .append(esc(finding.title()))
+        .append("</h3><ul class=\"evidence\">");
+    for (String line : finding.evidence()) {
+      html.append("<li class=\"mono\">").append(esc(line)).append("</li>");
+    }
+    html.append("</ul><div class=\"rec\"><b>Recommendation:</b> ")
+        .append(recommendation(finding.recommendation()))
+        .append("</div>");
+    if (!finding.references().isEmpty()) {
+      html.append("<p>References: ");
+      for (int i = 0; i < finding.references().size(); i++) {
+        html.append(i == 0 ? "" : ", ").append(esc(finding.references().get(i)));
+      }
+      html.append("</p>");
+    }
+    html.append("</section>\n");
+  }
+
+  private static void host(StringBuilder html, Report.Host host) {
+    if (host == null) {
+      return;
+    }
+    html.append("<h2>Host</h2><table>");
+    row(html, "Root", host.root());
+    row(html, "Collector", host.collector());
+    row(html, "OS", host.os());
+    row(html, "Kernel", host.kernel());
+    row(html, "TIME_WAIT sockets", host.timeWait());
+    row(html, "CLOSE_WAIT sockets", host.closeWait());
+    row(html, "Sampling window", host.windowSeconds() + " s");
+    for (Map.Entry<String, Object> setting : host.settings().entrySet()) {
+      row(html, setting.getKey(), setting.getValue());
+    }
+    html.append("</table>\n");
+    if (host.destinations().isEmpty()) {
+      return;
+    }
+    html.append(
+        "<h3>Client destinations</h3><table><tr><th>Local IP</th><th>Remote</th><th>TIME_WAIT</th>"
+            + "<th>Ports in use</th><th>Usable</th><th>Use</th><th>Source</th><th>Sites</th></tr>");
+    int rows = 0;
+    for (DestinationUse use : host.destinations()) {
+      if (rows++ == MarkdownReport.MAX_ROWS) {
+        break;
+      }
+      html.append("<tr><td class=\"mono\">")
+          .append(esc(use.local()))
+          .append("</td><td class=\"mono\">")
+          .append(esc(use.remote()))
+          .append("</td><td class=\"n\">")
+          .append(use.timeWait())
+          .append("</td><td class=\"n\">")
+          .append(use.inUse())
+          .append("</td><td class=\"n\">")
+          .append(use.usable() == null ? "?" : use.usable())
+          .append("</td><td class=\"n\">")
+          .append(
+              use.utilization() == null ? "?" : String.format("%.1f%%", use.utilization() * 100))
+          .append("</td><td>")
+          .append(esc(use.source()))
+          .append("</td><td class=\"mono\">")
+          .append(esc(String.join(", ", use.sites())))
+          .append("</td></tr>");
+    }
+    html.append("</table>\n");
+  }
+
+  private static void sites(StringBuilder html, Report report) {
+    if (report.sites().isEmpty()) {
+      return;
+    }
+    html.append(
+        "<h2>Code sites</h2><table><tr><th>Site</th><th>Role</th><th>Active</th><th>Active/min</th>"
+            + "<th>Passive</th><th>Abortive</th><th>Opened at</th><th>JVM</th></tr>");
+    int rows = 0;
+    for (Report.Site site : report.sites()) {
+      if (rows++ == MarkdownReport.MAX_ROWS) {
+        break;
+      }
+      html.append("<tr><td class=\"mono site\">")
+          .append(esc(site.site()))
+          .append("</td><td>")
+          .append(esc(site.role()))
+          .append("</td><td class=\"n\">")
+          .append(site.active())
+          .append("</td><td class=\"n\">")
+          .append(String.format("%.1f", site.activePerMinute()))
+          .append("</td><td class=\"n\">")
+          .append(site.passive())
+          .append("</td><td class=\"n\">")
+          .append(site.abortive())
+          .append("</td><td class=\"mono\">")
+          .append(esc(site.openSite()))
+          .append("</td><td>")
+          .append(esc(site.jvm()))
+          .append("</td></tr>");
+    }
+    html.append("</table>\n");
+  }
+
+  private static void ownership(StringBuilder html, Report report) {
+    if (report.ownership().isEmpty()) {
+      return;
+    }
+    html.append(
+        "<h2>TIME_WAIT sockets explained by the agent</h2><table><tr><th>JVM</th><th>Site</th>"
+            + "<th>Recent closes</th><th>In TIME_WAIT now</th><th>Share of host TIME_WAIT</th></tr>");
+    for (Report.Ownership owner : report.ownership()) {
+      html.append("<tr><td>")
+          .append(esc(owner.jvm()))
+          .append("</td><td>(all)</td><td class=\"n\">")
+          .append(owner.recentCloses())
+          .append("</td><td class=\"n\">")
+          .append(owner.confirmed())
+          .append("</td><td class=\"n\">")
+          .append(MarkdownReport.percent(owner.shareOfHost()))
+          .append("</td></tr>");
+      for (SiteOwnership site : owner.sites()) {
+        html.append("<tr><td></td><td class=\"mono\">")
+            .append(esc(site.site()))
+            .append("</td><td class=\"n\">")
+            .append(site.recentCloses())
+            .append("</td><td class=\"n\">")
+            .append(site.timeWait())
+            .append("</td><td class=\"n\">")
+            .append(MarkdownReport.percent(site.shareOfHostTimeWait()))
+            .append("</td></tr>");
+      }
+    }
+    html.append("</table>\n");
+  }
+
+  private static void row(StringBuilder html, String name, Object value) {
+    html.append("<tr><th>")
+        .append(esc(name))
+        .append("</th><td class=\"mono\">")
+        .append(value == null ? "unknown" : esc(String.valueOf(value)))
+        .append("</td></tr>");
+  }
+
+  /** A recommendation with its backtick-quoted commands as code; everything escaped. */
+  static String recommendation(String text) {
+    StringBuilder out = new StringBuilder();
+    String[] parts = text.split("`", -1);
+    for (int i = 0; i < parts.length; i++) {
+      boolean code = i % 2 == 1 && i < parts.length - 1;
+      out.append(code ? "<code>" : "").append(esc(parts[i])).append(code ? "</code>" : "");
+    }
+    return out.toString();
+  }
+
+  /** Escapes text for HTML element content and quoted attribute values. */
+  static String esc(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** The report as JSON that cannot end or alter the script element it sits in. */
+  static String jsonForScript(Report report) {
+    String json = JsonReport.toJson(report);
+    StringBuilder out = new StringBuilder(json.length() + 64);
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      switch (c) {
+        case '<' -> out.append("\\u003c");
+        case '>' -> out.append("\\u003e");
+        case '&' -> out.append("\\u0026");
+        case '\u2028' -> out.append("\\u2028");
+        case '\u2029' -> out.append("\\u2029");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.timewait.analyzer.report;
+
+import dev.timewait.analyzer.match.SiteOwnership;
+import dev.timewait.analyzer.rules.DestinationUse;
+import dev.timewait.analyzer.rules.Finding;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a report shows, independent of its format. Strings from the host or the agent are kept
+ * as they are; each renderer escapes them for its format.
+ *
+ * @param schema {@link #SCHEMA}
+ * @param generatedAt when the report was made (ISO-8601)
+ * @param sources what was read, one line each
+ * @param host the sampled host, or null when only snapshots were read
+ * @param findings most severe first
+ * @param sites agent sites of all snapshots, most active closes first
+ * @param jvms one line per snapshot
+ * @param timeWaitSeries TIME_WAIT sockets over the sampling window
+ * @param ownership per JVM, how many of the host's TIME_WAIT sockets its recent closes explain
+ * @param unavailable what could not be read and why
+ */
+public record Report(
+    String schema,
+    String generatedAt,
+    List<String> sources,
+    Host host,
+    List<Finding> findings,
+    List<Site> sites,
+    List<Jvm> jvms,
+    List<Point> timeWaitSeries,
+    List<Ownership> ownership,
+    List<String> unavailable) {
+
+  /** The JSON schema name of this report. */
+  public static final String SCHEMA = "timewait.report/1";
+
+  public Report {
+    sources = List.copyOf(sources);
+    findings = List.copyOf(findings);
+    sites = List.copyOf(sites);
+    jvms = List.copyOf(jvms);
+    timeWaitSeries = List.copyOf(timeWaitSeries);
+    ownership = List.copyOf(ownership);
+    unavailable = List.copyOf(unavailable);
+  }
+
+  /**
+   * The sampled host.
+   *
+   * @param root the root its files were read under
+   * @param collector which collector sampled it
+   * @param os operating system description
+   * @param kernel kernel release
+   * @param timeWait TIME_WAIT sockets at the end of the window
+   * @param closeWait CLOSE_WAIT sockets at the end of the window
+   * @param windowSeconds length of the sampling window (0 for one sample)
+   * @param settings the TIME_WAIT-related sysctl values that are known
+   * @param destinations client destination groups, most used first
+   */
+  public record Host(
+      String root,
+      String collector,
+      String os,
+      String kernel,
+      Long timeWait,
+      Long closeWait,
+      double windowSeconds,
+      Map<String, Object> settings,
+      List<DestinationUse> destinations) {
+
+    public Host {
+      destinations = List.copyOf(destinations);
+    }
+  }
+
+  /**
+   * One agent site.
+   *
+   * @param jvm the JVM it was seen in
+   * @param site the frame that closed
+   * @param openSite the frame that opened
+   * @param role CLIENT, SERVER or UNKNOWN
+   * @param active active closes
+   * @param passive passive closes
+   * @param abortive resets
+   * @param activePerMinute active closes per minute
+   * @param rateBasis how the rate was measured
+   * @param remotes remote endpoints with their active closes
+   */
+  public record Site(
+      String jvm,
+      String site,
+      String openSite,
+      String role,
+      long active,
+      long passive,
+      long abortive,
+      double activePerMinute,
+      String rateBasis,
+      List<String> remotes) {
+
+    public Site {
+      remotes = List.copyOf(remotes);
+    }
+  }
+
+  /**
+   * One snapshot's JVM.
+   *
+   * @param label short name
+   * @param takenAt when the snapshot was taken
+   * @param startedAt when recording started
+   * @param activeCloses active closes
+   * @param passiveCloses passive closes
+   * @param abortiveCloses resets
+   */
+  public record Jvm(
+      String label,
+      String takenAt,
+      String startedAt,
+      long activeCloses,
+      long passiveCloses,
+      long abortiveCloses) {}
+
+  /**
+   * TIME_WAIT at one moment.
+   *
+   * @param at ISO-8601 time
+   * @param timeWait sockets in TIME_WAIT (sockstat, or the table when sampled)
+   */
+  public record Point(String at, Long timeWait) {}
+
+  /**
+   * The TIME_WAIT sockets of the host that one JVM's recent active closes explain.
+   *
+   * @param jvm the JVM
+   * @param recentCloses distinct 4-tuples among its recent active closes
+   * @param droppedCloses closes the agent left out of its recent list (counts are then lower
+   *     bounds)
+   * @param confirmed of those, the ones the kernel holds in TIME_WAIT
+   * @param hostTimeWait all TIME_WAIT sockets of the host
+   * @param shareOfHost {@code confirmed / hostTimeWait}, or null when the host has none
+   * @param sites per code site, most TIME_WAIT sockets first
+   */
+  public record Ownership(
+      String jvm,
+      long recentCloses,
+      long droppedCloses,
+      long confirmed,
+      long hostTimeWait,
+      Double shareOfHost,
+      List<SiteOwnership> sites) {
+
+    public Ownership {
+      sites = List.copyOf(sites);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package dev.timewait.analyzer.report;
+
+import dev.timewait.analyzer.host.HostSample;
+import dev.timewait.analyzer.host.KernelSettings;
+import dev.timewait.analyzer.host.PortRange;
+import dev.timewait.analyzer.host.TcpState;
+import dev.timewait.analyzer.match.MatchResult;
+import dev.timewait.analyzer.rules.AgentActivity;
+import dev.timewait.analyzer.rules.AnalysisInput;
+import dev.timewait.analyzer.rules.Destinations;
+import dev.timewait.analyzer.rules.Finding;
+import dev.timewait.analyzer.rules.SiteRate;
+import dev.timewait.analyzer.rules.SnapshotMatch;
+import dev.timewait.analyzer.snapshot.SiteEndpoint;
+import dev.timewait.analyzer.snapshot.Snapshot;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns collected data and findings into a {@link Report}. */
+public final class ReportBuilder {
+
+  private ReportBuilder() {}
+
+  public static Report build(
+      AnalysisInput input, List<Finding> findings, List<String> sources, Instant now) {
+    List<String> unavailable = new ArrayList<>();
+    Report.Host host = null;
+    HostSample sample = input.host();
+    if (sample != null) {
+      unavailable.addAll(sample.unavailable());
+      host = host(input, sample);
+    }
+    return new Report(
+        Report.SCHEMA,
+        now.toString(),
+        sources,
+        host,
+        findings,
+        sites(input),
+        jvms(input),
+        series(input),
+        ownership(input),
+        unavailable);
+  }
+
+  private static Report.Host host(AnalysisInput input, HostSample sample) {
+    Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
+    return new Report.Host(
+        sample.hostRoot(),
+        sample.collector(),
+        sample.os() == null ? null : sample.os().description(),
+        sample.os() == null ? null : sample.os().kernelRelease(),
+        sample.timeWaitNow(),
+        closeWait,
+        input.window().toMillis() / 1000.0,
+        settings(sample.settings()),
+        Destinations.of(input));
+  }
+
+  private static Map<String, Object> settings(KernelSettings s) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    put(map, "net.ipv4.tcp_tw_reuse", s.tcpTwReuse());
+    put(map, "net.ipv4.tcp_tw_reuse_delay", s.tcpTwReuseDelayMs());
+    put(map, "net.ipv4.tcp_tw_recycle", s.tcpTwRecycle());
+    put(map, "net.ipv4.tcp_timestamps", s.tcpTimestamps());
+    put(map, "net.ipv4.tcp_fin_timeout", s.tcpFinTimeoutSeconds());
+    put(map, "net.ipv4.tcp_max_tw_buckets", s.tcpMaxTwBuckets());
+    PortRange range = s.ipLocalPortRange();
+    if (range != null) {
+      map.put("net.ipv4.ip_local_port_range", range.low() + " " + range.high());
+    }
+    put(map, "net.ipv4.ip_local_reserved_ports", s.ipLocalReservedPorts());
+    put(map, "net.ipv4.ip_forward", s.ipForward());
+    put(map, "net.netfilter.nf_conntrack_count", s.nfConntrackCount());
+    put(map, "net.netfilter.nf_conntrack_max", s.nfConntrackMax());
+    put(
+        map,
+        "net.netfilter.nf_conntrack_tcp_timeout_time_wait",
+        s.nfConntrackTcpTimeoutTimeWaitSeconds());
+    return map;
+  }
+
+  private static void put(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  private static List<Report.Site> sites(AnalysisInput input) {
+    List<Report.Site> sites = new ArrayList<>();
+    for (SiteRate rate : AgentActivity.siteRates(input)) {
+      List<String> remotes = new ArrayList<>();
+      for (SiteEndpoint endpoint : rate.site().endpoints()) {
+        remotes.add(endpoint.remote() + " (" + endpoint.active() + ")");
+      }
+      sites.add(
+          new Report.Site(
+              rate.jvm(),
+              rate.site().site(),
+              rate.site().openSite(),
+              String.valueOf(rate.site().role()),
+              rate.site().active(),
+              rate.site().passive(),
+              rate.site().abortive(),
+              Math.round(rate.activePerMinute() * 10) / 10.0,
+              rate.basis(),
+              remotes));
+    }
+    sites.sort((a, b) -> Long.compare(b.active(), a.active()));
+    return sites;
+  }
+
+  private static List<Report.Jvm> jvms(AnalysisInput input) {
+    List<Report.Jvm> jvms = new ArrayList<>();
+    for (Snapshot snapshot : input.snapshots()) {
+      long active = snapshot.totals() == null ? 0 : snapshot.totals().active();
+      long passive = snapshot.totals() == null ? 0 : snapshot.totals().passive();
+      long abortive = snapshot.totals() == null ? 0 : snapshot.totals().abortive();
+      jvms.add(
+          new Report.Jvm(
+              AgentActivity.jvmLabel(snapshot),
+              String.valueOf(snapshot.takenAt()),
+              String.valueOf(snapshot.startedAt()),
+              active,
+              passive,
+              abortive));
+    }
+    return jvms;
+  }
+
+  private static List<Report.Ownership> ownership(AnalysisInput input) {
+    List<Report.Ownership> rows = new ArrayList<>();
+    for (SnapshotMatch match : input.matches()) {
+      MatchResult result = match.result();
+      rows.add(
+          new Report.Ownership(
+              AgentActivity.jvmLabel(match.snapshot()),
+              result.recentCloses(),
+              result.droppedCloses(),
+              result.confirmed(),
+              result.hostTimeWait(),
+              result.ownedShareOfHost(),
+              result.sites()));
+    }
+    return rows;
+  }
+
+  private static List<Report.Point> series(AnalysisInput input) {
+    List<Report.Point> points = new ArrayList<>();
+    List<HostSample> samples = new ArrayList<>();
+    if (input.hostStart() != null) {
+      samples.add(input.hostStart());
+    }
+    samples.addAll(input.counterSeries());
+    if (input.hostEnd() != null && input.hostEnd() != input.hostStart()) {
+      samples.add(input.hostEnd());
+    }
+    samples.sort((a, b) -> a.takenAt().compareTo(b.takenAt()));
+    for (HostSample sample : samples) {
+      points.add(new Report.Point(sample.takenAt().toString(), sample.timeWaitNow()));
+    }
+    return points;
+  }
+}

@@ -1,0 +1,316 @@
+package dev.timewait.analyzer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.analyzer.rules.TestHosts;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MainTest {
+
+  @TempDir Path dir;
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  Path snapshot(String name, String host, long pid, String site) throws IOException {
+    String json =
+        """
+        { "schema": "timewait.snapshot/1", "takenAt": "2026-11-24T15:20:00Z", "agentVersion": "0.1.0",
+          "jvm": { "pid": %d, "javaVersion": "17.0.15", "mainClass": "com.example.Main", "hostName": "%s" },
+          "startedAt": "2026-11-24T15:10:00Z",
+          "totals": { "active": 500, "passive": 0, "abortive": 0,
+                      "byRole": { "CLIENT": { "active": 500, "passive": 0, "abortive": 0 } } },
+          "sites": [ { "site": "%s", "openSite": "com.example.Client.connect(Client.java:30)",
+                       "role": "CLIENT", "active": 500, "passive": 0, "abortive": 0,
+                       "endpoints": [ { "remote": "198.51.100.7:443", "active": 500 } ] } ],
+          "futureField": { "ignored": true } }
+        """
+            .formatted(pid, host, site);
+    return Files.writeString(dir.resolve(name), json);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"report", "attach", "detach", "snapshot"})
+  void everyCommandHasHelp(String command) {
+    CliRun run = CliRun.of(command, "--help");
+    assertEquals(0, run.code());
+    assertTrue(run.out().startsWith("Usage: timewait " + command), run.out());
+  }
+
+  @Test
+  void topLevelHelpListsCommands() {
+    CliRun run = CliRun.of("--help");
+    assertEquals(0, run.code());
+    for (String command : new String[] {"report", "attach", "detach", "snapshot"}) {
+      assertTrue(run.out().contains("  " + command), run.out());
+    }
+  }
+
+  @Test
+  void noCommandIsBadUsage() {
+    CliRun run = CliRun.of();
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("missing command"));
+  }
+
+  @Test
+  void unknownCommand() {
+    CliRun run = CliRun.of("frobnicate");
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().startsWith("timewait: Unmatched argument"), run.err());
+  }
+
+  @Test
+  void unknownOption() {
+    CliRun run = CliRun.of("report", "--frobnicate");
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("'--frobnicate'"), run.err());
+    assertTrue(run.errLine().endsWith("(see 'timewait report --help')"), run.err());
+  }
+
+  @Test
+  void badDuration() {
+    CliRun run = CliRun.of("report", "--duration", "soon");
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("'soon' is not a duration"), run.err());
+  }
+
+  @Test
+  void badFormat() {
+    CliRun run = CliRun.of("report", "--format", "pdf", "--host-root", dir.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("--format"), run.err());
+  }
+
+  @Test
+  void badFailOnAndThreshold() {
+    TestHosts.healthy(dir).build();
+    CliRun failOn = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "fatal");
+    assertEquals(2, failOn.code());
+    assertTrue(failOn.errLine().contains("unknown severity 'fatal'"), failOn.err());
+    CliRun threshold = CliRun.of("report", "--host-root", dir.toString(), "--threshold", "nope=1");
+    assertEquals(2, threshold.code());
+    assertTrue(threshold.errLine().contains("unknown threshold 'nope'"), threshold.err());
+  }
+
+  @Test
+  void missingHostRoot() {
+    CliRun run = CliRun.of("report", "--host-root", dir.resolve("absent").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("host root is not a directory"), run.err());
+  }
+
+  @Test
+  void missingSnapshotFile() {
+    CliRun run =
+        CliRun.of("report", "--no-host", "--snapshot", dir.resolve("gone.json").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().endsWith("gone.json: file not found"), run.err());
+  }
+
+  @Test
+  void notJson() throws IOException {
+    Path file = Files.writeString(dir.resolve("x.json"), "this is not json\n");
+    CliRun run = CliRun.of("report", "--no-host", "--snapshot", file.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("not a valid snapshot"), run.err());
+  }
+
+  @Test
+  void truncatedJson() throws IOException {
+    String whole = Files.readString(snapshot("s.json", "web-1", 1, "a.B.c(B.java:1)"));
+    Path file = Files.writeString(dir.resolve("t.json"), whole.substring(0, whole.length() / 2));
+    CliRun run = CliRun.of("report", "--no-host", "--snapshot", file.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("not a valid snapshot"), run.err());
+  }
+
+  @Test
+  void wrongSchema() throws IOException {
+    Path file = Files.writeString(dir.resolve("w.json"), "{\"schema\":\"something/9\"}");
+    CliRun run = CliRun.of("report", "--no-host", "--snapshot", file.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("unsupported schema \"something/9\""), run.err());
+  }
+
+  @Test
+  void oversizedSnapshot() throws IOException {
+    Path file = dir.resolve("big.json");
+    try (RandomAccessFile big = new RandomAccessFile(file.toFile(), "rw")) {
+      big.setLength(64L * 1024 * 1024 + 1);
+    }
+    CliRun run = CliRun.of("report", "--no-host", "--snapshot", file.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("larger than"), run.err());
+  }
+
+  @Test
+  void reportOnAHostTreeAsJson() throws IOException {
+    TestHosts.clientTimeWait(
+            TestHosts.healthy(dir).sysctl("net.ipv4.tcp_tw_reuse", "0"),
+            TestHosts.LOCAL,
+            TestHosts.REMOTE,
+            443,
+            60)
+        .build();
+    CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--format", "json");
+    assertEquals(0, run.code(), run.err());
+    JsonNode report = JSON.readTree(run.out());
+    assertEquals("timewait.report/1", report.get("schema").asText());
+    assertEquals("6.1.0-28-amd64", report.at("/host/kernel").asText());
+    assertEquals(
+        0.0, report.at("/host/windowSeconds").asDouble(), "a captured tree is sampled once");
+    assertTrue(run.out().contains("\"TW_REUSE_RECOMMENDED\""));
+  }
+
+  @Test
+  void failOnGivesExitOne() {
+    TestHosts.healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0").build();
+    assertEquals(
+        1, CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning").code());
+    assertEquals(
+        0, CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "critical").code());
+    assertEquals(0, CliRun.of("report", "--host-root", dir.toString()).code());
+  }
+
+  @Test
+  void healthyHostPassesFailOnWarning() {
+    TestHosts.healthy(dir).build();
+    CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning");
+    assertEquals(0, run.code());
+    assertTrue(run.out().contains("Healthy: no tuning is needed"));
+  }
+
+  @Test
+  void thresholdOptionChangesTheRule() {
+    TestHosts.clientTimeWait(TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 30)
+        .build();
+    String root = dir.toString();
+    assertFalse(CliRun.of("report", "--host-root", root).out().contains("PORT_EXHAUSTION_RISK"));
+    assertTrue(
+        CliRun.of("report", "--host-root", root, "--threshold", "portWarn=0.25")
+            .out()
+            .contains("PORT_EXHAUSTION_RISK"));
+  }
+
+  @Test
+  void fleetReportFromSeveralSnapshots() throws IOException {
+    Path a = snapshot("a.json", "web-1", 11, "com.example.Web.call(Web.java:10)");
+    Path b = snapshot("b.json", "web-2", 22, "com.example.Batch.run(Batch.java:20)");
+    Path out = dir.resolve("fleet.json");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--no-host",
+            "--snapshot",
+            a.toString(),
+            "--snapshot",
+            b.toString(),
+            "--format",
+            "json",
+            "--out",
+            out.toString());
+    assertEquals(0, run.code(), run.err());
+    assertEquals("", run.out(), "the report went to the file");
+    JsonNode report = JSON.readTree(out.toFile());
+    assertTrue(report.get("host").isNull());
+    assertEquals(2, report.get("sites").size());
+    assertEquals(2, report.get("jvms").size());
+    String jvms = report.get("sites").toString();
+    assertTrue(jvms.contains("web-1 pid 11") && jvms.contains("web-2 pid 22"), jvms);
+  }
+
+  @Test
+  void markdownAndHtmlFormats() throws IOException {
+    TestHosts.healthy(dir).build();
+    assertTrue(
+        CliRun.of("report", "--host-root", dir.toString()).out().startsWith("# timewait report"));
+    Path html = dir.resolve("r.html");
+    assertEquals(
+        0,
+        CliRun.of(
+                "report",
+                "--host-root",
+                dir.toString(),
+                "--format",
+                "HTML",
+                "--out",
+                html.toString())
+            .code());
+    assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"));
+  }
+
+  @Test
+  void unwritableOutput() {
+    TestHosts.healthy(dir).build();
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--host-root",
+            dir.toString(),
+            "--out",
+            dir.resolve("no/such/dir/r.md").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().startsWith("timewait: cannot write"), run.err());
+  }
+
+  @Test
+  void agentClosesAreMatchedWithTheTable() throws IOException {
+    String site = "com.example.Client.call(Client.java:42)";
+    TestHosts.clientTimeWait(
+            TestHosts.healthy(dir.resolve("host")), TestHosts.LOCAL, TestHosts.REMOTE, 443, 90)
+        .build();
+    java.time.Instant now = java.time.Instant.now();
+    StringBuilder recent = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      recent
+          .append(i == 0 ? "" : ",")
+          .append(
+              "{\"local\":\"%s:%d\",\"remote\":\"%s:443\",\"at\":\"%s\",\"site\":\"%s\",\"role\":\"CLIENT\"}"
+                  .formatted(
+                      TestHosts.LOCAL, 40000 + i, TestHosts.REMOTE, now.minusSeconds(i / 3), site));
+    }
+    String json =
+        ("{\"schema\":\"timewait.snapshot/1\",\"takenAt\":\"%s\",\"startedAt\":\"%s\","
+                + "\"jvm\":{\"pid\":5,\"hostName\":\"web-1\"},"
+                + "\"totals\":{\"active\":120,\"passive\":0,\"abortive\":0},"
+                + "\"sites\":[{\"site\":\"%s\",\"role\":\"CLIENT\",\"active\":120,"
+                + "\"endpoints\":[{\"remote\":\"%s:443\",\"active\":120}]}],"
+                + "\"recentActiveCloses\":[%s]}")
+            .formatted(now, now.minusSeconds(60), site, TestHosts.REMOTE, recent);
+    Path file = Files.writeString(dir.resolve("web-1.json"), json);
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--host-root",
+            dir.resolve("host").toString(),
+            "--snapshot",
+            file.toString(),
+            "--format",
+            "json");
+    assertEquals(0, run.code(), run.err());
+    JsonNode report = JSON.readTree(run.out());
+    JsonNode owner = report.at("/ownership/0");
+    assertEquals(120, owner.get("recentCloses").asLong());
+    assertEquals(90, owner.get("confirmed").asLong());
+    assertEquals(site, owner.at("/sites/0/site").asText());
+    String churn = "";
+    for (JsonNode finding : report.get("findings")) {
+      if (finding.get("id").asText().equals("CLIENT_CHURN_SITE")) {
+        churn = finding.get("evidence").toString();
+      }
+    }
+    assertTrue(
+        churn.contains("/proc/net/tcp holds 90 of its recent closes in TIME_WAIT now"), churn);
+  }
+}

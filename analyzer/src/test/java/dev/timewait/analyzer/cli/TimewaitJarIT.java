@@ -1,0 +1,94 @@
+package dev.timewait.analyzer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.timewait.analyzer.rules.TestHosts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the packaged {@code target/timewait.jar} with {@code java -jar}, as users do. */
+class TimewaitJarIT {
+
+  static final Path JAR = Path.of("target", "timewait.jar");
+
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toString());
+    command.addAll(List.of(args));
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "timewait.jar finished");
+    return new Result(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void versionAndHelp() throws Exception {
+    Result version = run("--version");
+    assertEquals(0, version.code());
+    assertTrue(version.out().startsWith("timewait 0."), version.out());
+    Result help = run("report", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--host-root=DIR"));
+  }
+
+  @Test
+  void badUsageIsOneLineAndExitTwo() throws Exception {
+    Result result = run("report", "--frobnicate");
+    assertEquals(2, result.code());
+    assertEquals(1, result.err().strip().lines().count(), result.err());
+    assertFalse(result.err().contains("Exception"), result.err());
+  }
+
+  @Test
+  void htmlReportFromTheShadedJarEmbedsChartJs() throws Exception {
+    TestHosts.healthy(dir.resolve("host")).sysctl("net.ipv4.tcp_timestamps", "0").build();
+    Path html = dir.resolve("report.html");
+    Result result =
+        run(
+            "report",
+            "--host-root",
+            dir.resolve("host").toString(),
+            "--format",
+            "html",
+            "--out",
+            html.toString(),
+            "--fail-on",
+            "warning");
+    assertEquals(1, result.code(), result.err());
+    String page = Files.readString(html);
+    assertTrue(page.contains("TIMESTAMPS_DISABLED"));
+    assertTrue(page.length() > 200_000, "Chart.js is inside the report");
+  }
+
+  @Test
+  void liveReportOnThisHost() throws Exception {
+    Result result = run("report", "--duration", "3s", "--format", "json");
+    assertEquals(0, result.code(), result.err());
+    assertTrue(result.out().contains("\"schema\" : \"timewait.report/1\""), result.out());
+    long points = result.out().split("\"at\" :", -1).length - 1;
+    assertTrue(points >= 3, "start, counter samples each second, end: " + points);
+  }
+}
