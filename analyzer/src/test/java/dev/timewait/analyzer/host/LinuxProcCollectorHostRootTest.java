@@ -33,6 +33,7 @@ class LinuxProcCollectorHostRootTest {
     assertEquals(131072L, settings.tcpMaxTwBuckets());
     assertEquals(new PortRange(32768, 60999, 0), settings.ipLocalPortRange());
     assertEquals(28232, settings.ipLocalPortRange().usable());
+    assertEquals("", settings.ipLocalReservedPorts());
     assertEquals(0, settings.ipForward());
     assertEquals(120L, settings.nfConntrackTcpTimeoutTimeWaitSeconds());
   }
