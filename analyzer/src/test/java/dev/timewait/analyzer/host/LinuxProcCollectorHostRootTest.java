@@ -138,6 +138,14 @@ class LinuxProcCollectorHostRootTest {
   }
 
   @Test
+  void capturedTreesGetTheProcReader(@TempDir Path dir) {
+    assertTrue(
+        HostCollector.forRoot(HostRoot.of(Fixtures.path(Fixtures.LINUX_TREE)))
+            instanceof LinuxProcCollector);
+    assertTrue(HostCollector.forRoot(HostRoot.of(dir)) instanceof LinuxProcCollector);
+  }
+
+  @Test
   void emptyTreeGivesUnknownsAndSaysWhy(@TempDir Path dir) {
     HostSample sample = new LinuxProcCollector(HostRoot.of(dir)).sampleTable();
 
