@@ -131,10 +131,13 @@ public final class CollectorBenchmark {
       for (String name : names) {
         results.put(name, new ArrayList<>());
       }
+      java.util.Random order = new java.util.Random(42);
       for (int round = 0; round < rounds; round++) {
-        // rotate the order: the first read after a pause finds the kernel's tables cold in cache
-        for (int i = 0; i < names.size(); i++) {
-          String name = names.get((i + round) % names.size());
+        // a new order each round: a read right after another walk of the same tables finds them
+        // warm in the CPU caches, so no task may always follow the same one
+        List<String> shuffled = new ArrayList<>(names);
+        java.util.Collections.shuffle(shuffled, order);
+        for (String name : shuffled) {
           results.get(name).add(measure(tasks.get(name)));
         }
       }
