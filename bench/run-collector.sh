@@ -5,6 +5,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 mvn -q -pl bench -am package -DskipTests
-exec java -Xms256m -Xmx1g \
+exec java -Xms1g -Xmx1g -XX:+AlwaysPreTouch \
   -cp "bench/target/timewait-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)" \
   dev.timewait.bench.CollectorBenchmark "$@"

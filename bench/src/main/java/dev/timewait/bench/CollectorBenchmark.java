@@ -127,11 +127,18 @@ public final class CollectorBenchmark {
         collector.sampleTable();
       }
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
+      List<String> names = new ArrayList<>(tasks.keySet());
+      for (String name : names) {
+        results.put(name, new ArrayList<>());
+      }
+      java.util.Random order = new java.util.Random(42);
       for (int round = 0; round < rounds; round++) {
-        for (Map.Entry<String, Task> task : tasks.entrySet()) {
-          results
-              .computeIfAbsent(task.getKey(), k -> new ArrayList<>())
-              .add(measure(task.getValue()));
+        // a new order each round: a read right after another walk of the same tables finds them
+        // warm in the CPU caches, so no task may always follow the same one
+        List<String> shuffled = new ArrayList<>(names);
+        java.util.Collections.shuffle(shuffled, order);
+        for (String name : shuffled) {
+          results.get(name).add(measure(tasks.get(name)));
         }
       }
       double windowSeconds = (System.nanoTime() - made) / 1e9;

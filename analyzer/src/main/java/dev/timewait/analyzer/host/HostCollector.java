@@ -25,4 +25,17 @@ public interface HostCollector {
    * socket.
    */
   HostSample sampleTable(Set<SocketPair> watched);
+
+  /**
+   * The best collector for a root: the {@code /proc} reader where the root has a {@code
+   * /proc/net/tcp} (Linux, or a tree captured from it), else OSHI for the running host (macOS,
+   * Windows). A captured tree without {@code /proc} still gets the {@code /proc} reader, which then
+   * reports what is missing.
+   */
+  static HostCollector forRoot(HostRoot root) {
+    if (root.exists("/proc/net/tcp") || !root.isLive()) {
+      return new LinuxProcCollector(root);
+    }
+    return new OshiHostCollector(root);
+  }
 }

@@ -12,7 +12,8 @@ package dev.timewait.analyzer.host;
  * @param tcpFinTimeoutSeconds {@code net.ipv4.tcp_fin_timeout} (orphaned FIN_WAIT2 only)
  * @param tcpMaxTwBuckets {@code net.ipv4.tcp_max_tw_buckets}
  * @param ipLocalPortRange {@code net.ipv4.ip_local_port_range} with the reserved ports counted in
- * @param ipLocalReservedPorts {@code net.ipv4.ip_local_reserved_ports} as written by the kernel
+ * @param ipLocalReservedPorts {@code net.ipv4.ip_local_reserved_ports} as written by the kernel,
+ *     {@code ""} when none are reserved
  * @param ipForward {@code net.ipv4.ip_forward}
  * @param nfConntrackCount {@code net.netfilter.nf_conntrack_count}
  * @param nfConntrackMax {@code net.netfilter.nf_conntrack_max}

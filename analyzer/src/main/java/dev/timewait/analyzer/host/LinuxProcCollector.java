@@ -20,11 +20,6 @@ public final class LinuxProcCollector implements HostCollector {
 
   private static final String[] TABLE_FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
 
-  /**
-   * Buffer for the listener pass: a few rows per read, so the kernel formats little beyond them.
-   */
-  private static final int LISTENER_BUFFER = 4096;
-
   private final HostRoot root;
 
   /** Samples the running host. */
@@ -197,24 +192,10 @@ public final class LinuxProcCollector implements HostCollector {
   private ConnectionTable readTable(
       PortRange range, Set<SocketPair> watched, List<String> unavailable) {
     ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
-    // Listeners come first in each file; read them from both files before any TIME_WAIT row, so a
-    // TIME_WAIT in tcp on a port listened to in tcp6 (or the reverse) is known to be server-side.
-    ProcNetTcpParser listenerParser = new ProcNetTcpParser(true, LISTENER_BUFFER);
-    for (String file : TABLE_FILES) {
-      try (InputStream in = root.open(file)) {
-        listenerParser.parse(
-            in,
-            row -> {
-              if (row.state != TcpState.LISTEN.code()) {
-                return false;
-              }
-              builder.markListening(row.localPort);
-              return true;
-            });
-      } catch (IOException | RuntimeException e) {
-        // reported by the full pass below
-      }
-    }
+    // No pass for listeners first: each file prints its listeners before its other sockets, and a
+    // server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
+    // are
+    // IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
     ProcNetTcpParser parser = new ProcNetTcpParser();
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {

@@ -46,16 +46,8 @@ public final class ProcNetTcpParser {
    * @param littleEndianWords whether the table was written on a little-endian host (x86, arm64)
    */
   public ProcNetTcpParser(boolean littleEndianWords) {
-    this(littleEndianWords, BUFFER_SIZE);
-  }
-
-  /**
-   * A parser with a given buffer size: a small buffer suits reading only the first rows (the
-   * listeners), as the kernel then formats no more than that.
-   */
-  ProcNetTcpParser(boolean littleEndianWords, int bufferSize) {
     this.littleEndianWords = littleEndianWords;
-    this.buffer = new byte[Math.max(bufferSize, 2 * LOOKAHEAD)];
+    this.buffer = new byte[BUFFER_SIZE];
   }
 
   /**

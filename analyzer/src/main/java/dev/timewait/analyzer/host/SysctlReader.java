@@ -20,7 +20,8 @@ public final class SysctlReader {
       return KernelSettings.unknown();
     }
     String range = root.readLine(IPV4 + "ip_local_port_range");
-    String reserved = root.readLine(IPV4 + "ip_local_reserved_ports");
+    String reservedText = root.read(IPV4 + "ip_local_reserved_ports");
+    String reserved = reservedText == null ? null : reservedText.strip(); // "" when none reserved
     if (range == null) {
       unavailable.add("ephemeral port range: " + IPV4 + "ip_local_port_range not readable");
     }

@@ -33,6 +33,7 @@ class LinuxProcCollectorHostRootTest {
     assertEquals(131072L, settings.tcpMaxTwBuckets());
     assertEquals(new PortRange(32768, 60999, 0), settings.ipLocalPortRange());
     assertEquals(28232, settings.ipLocalPortRange().usable());
+    assertEquals("", settings.ipLocalReservedPorts());
     assertEquals(0, settings.ipForward());
     assertEquals(120L, settings.nfConntrackTcpTimeoutTimeWaitSeconds());
   }
@@ -134,6 +135,14 @@ class LinuxProcCollectorHostRootTest {
     assertNull(sample.table());
     assertEquals(15L, sample.timeWaitNow());
     assertEquals(captured.settings(), sample.settings());
+  }
+
+  @Test
+  void capturedTreesGetTheProcReader(@TempDir Path dir) {
+    assertTrue(
+        HostCollector.forRoot(HostRoot.of(Fixtures.path(Fixtures.LINUX_TREE)))
+            instanceof LinuxProcCollector);
+    assertTrue(HostCollector.forRoot(HostRoot.of(dir)) instanceof LinuxProcCollector);
   }
 
   @Test

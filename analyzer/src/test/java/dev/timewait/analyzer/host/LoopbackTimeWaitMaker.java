@@ -37,12 +37,47 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
 
   /** A server on {@code address} whose clients close first: TIME_WAIT lands on the client side. */
   public static LoopbackTimeWaitMaker clientClosesFirst(InetAddress address) throws IOException {
-    return new LoopbackTimeWaitMaker(address, false);
+    return onFreshPort(address, false);
   }
 
   /** A server on {@code address} that closes first: TIME_WAIT lands on its listening port. */
   public static LoopbackTimeWaitMaker serverClosesFirst(InetAddress address) throws IOException {
-    return new LoopbackTimeWaitMaker(address, true);
+    return onFreshPort(address, true);
+  }
+
+  /**
+   * Binds until the port is in no TIME_WAIT socket: a port used by an earlier run within the last
+   * 60 s would mix that run's sockets into this one's counts.
+   */
+  private static LoopbackTimeWaitMaker onFreshPort(InetAddress address, boolean serverClosesFirst)
+      throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      LoopbackTimeWaitMaker maker = new LoopbackTimeWaitMaker(address, serverClosesFirst);
+      if (attempt == 20 || !inTimeWait(maker.port())) {
+        return maker;
+      }
+      maker.close();
+    }
+  }
+
+  private static boolean inTimeWait(int port) {
+    boolean[] found = {false};
+    ProcNetTcpParser parser = new ProcNetTcpParser();
+    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
+        parser.parse(
+            in,
+            row -> {
+              found[0] |=
+                  row.state == TcpState.TIME_WAIT.code()
+                      && (row.localPort == port || row.remotePort == port);
+              return !found[0];
+            });
+      } catch (IOException e) {
+        return false; // not Linux: nothing to avoid
+      }
+    }
+    return found[0];
   }
 
   /** The listening port. */
