@@ -59,17 +59,7 @@ public final class LinuxProcCollector implements HostCollector {
   /** A sample of unknowns: the parsers skip what they cannot read, so this is a last resort. */
   private HostSample failed(RuntimeException e, List<String> unavailable) {
     unavailable.add("everything: sampling failed: " + e);
-    return new HostSample(
-        Instant.now(),
-        NAME,
-        root.toString(),
-        new OsInfo("Linux", null, null),
-        KernelSettings.unknown(),
-        List.of(),
-        TcpCounters.unknown(),
-        null,
-        NatSignalDetector.detect(KernelSettings.unknown(), null, List.of(), List.of()),
-        unavailable);
+    return HostSample.unknown(NAME, root.toString(), new OsInfo("Linux", null, null), unavailable);
   }
 
   /**
