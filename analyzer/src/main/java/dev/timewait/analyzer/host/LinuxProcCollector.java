@@ -182,10 +182,9 @@ public final class LinuxProcCollector implements HostCollector {
   private ConnectionTable readTable(
       PortRange range, Set<SocketPair> watched, List<String> unavailable) {
     ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
-    // No pass for listeners first: each file prints its listeners before its other sockets, and a
-    // server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
-    // are
-    // IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
+    // No separate pass for listeners: each file prints its listeners before its other sockets, and
+    // a server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
+    // are IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
     ProcNetTcpParser parser = new ProcNetTcpParser();
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {
