@@ -14,7 +14,7 @@ public interface HostCollector {
    */
   HostSample sampleCounters();
 
-  /** Everything, including the connection table. */
+  /** Everything, including the connection table (null only if nothing at all could be sampled). */
   default HostSample sampleTable() {
     return sampleTable(Set.of());
   }

@@ -35,6 +35,22 @@ public record HostSample(
     unavailable = List.copyOf(unavailable);
   }
 
+  /** A sample of which nothing is known, with the reasons in {@code unavailable}. */
+  public static HostSample unknown(
+      String collector, String hostRoot, OsInfo os, List<String> unavailable) {
+    return new HostSample(
+        Instant.now(),
+        collector,
+        hostRoot,
+        os,
+        KernelSettings.unknown(),
+        List.of(),
+        TcpCounters.unknown(),
+        null,
+        NatSignalDetector.detect(KernelSettings.unknown(), null, List.of(), List.of()),
+        unavailable);
+  }
+
   /**
    * Sockets in TIME_WAIT now: from the table when sampled, else from sockstat (which also counts
    * FIN_WAIT2 mini-sockets), or null when neither is known.

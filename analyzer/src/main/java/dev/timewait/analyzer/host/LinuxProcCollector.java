@@ -59,17 +59,7 @@ public final class LinuxProcCollector implements HostCollector {
   /** A sample of unknowns: the parsers skip what they cannot read, so this is a last resort. */
   private HostSample failed(RuntimeException e, List<String> unavailable) {
     unavailable.add("everything: sampling failed: " + e);
-    return new HostSample(
-        Instant.now(),
-        NAME,
-        root.toString(),
-        new OsInfo("Linux", null, null),
-        KernelSettings.unknown(),
-        List.of(),
-        TcpCounters.unknown(),
-        null,
-        NatSignalDetector.detect(KernelSettings.unknown(), null, List.of(), List.of()),
-        unavailable);
+    return HostSample.unknown(NAME, root.toString(), new OsInfo("Linux", null, null), unavailable);
   }
 
   /**
@@ -192,10 +182,9 @@ public final class LinuxProcCollector implements HostCollector {
   private ConnectionTable readTable(
       PortRange range, Set<SocketPair> watched, List<String> unavailable) {
     ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
-    // No pass for listeners first: each file prints its listeners before its other sockets, and a
-    // server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
-    // are
-    // IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
+    // No separate pass for listeners: each file prints its listeners before its other sockets, and
+    // a server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
+    // are IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
     ProcNetTcpParser parser = new ProcNetTcpParser();
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {

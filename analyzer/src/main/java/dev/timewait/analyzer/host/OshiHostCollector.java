@@ -70,17 +70,7 @@ public final class OshiHostCollector implements HostCollector {
     }
     if (os == null) {
       unavailable.add("everything: OSHI could not start: " + initFailure);
-      return new HostSample(
-          Instant.now(),
-          NAME,
-          "/",
-          new OsInfo(null, null, null),
-          KernelSettings.unknown(),
-          List.of(),
-          TcpCounters.unknown(),
-          null,
-          NatSignalDetector.detect(KernelSettings.unknown(), null, List.of(), List.of()),
-          unavailable);
+      return HostSample.unknown(NAME, "/", new OsInfo(null, null, null), unavailable);
     }
     OsInfo osInfo = osInfo(unavailable);
     boolean mac = "macOS".equals(osInfo.family());
