@@ -3,7 +3,6 @@ package dev.timewait.agent.internal.instrumentation;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.timewait.agent.bootstrap.CloseBridge;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -27,31 +26,9 @@ final class AsynchronousSocketChannelInstrumentation implements JdkInstrumentati
   @Override
   public AsmVisitorWrapper advice() {
     return new AsmVisitorWrapper.Compound(
-        Advice.to(ConnectAdvice.class).on(named("implConnect")),
-        Advice.to(ConnectedAdvice.class).on(named("setConnected").and(takesArguments(0))),
-        Advice.to(CloseAdvice.class).on(named("implClose").and(takesArguments(0))));
-  }
-
-  static final class ConnectAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.connecting(self);
-    }
-  }
-
-  static final class ConnectedAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-      if (thrown == null) {
-        CloseBridge.opened(self, CloseBridge.CLIENT);
-      }
-    }
-  }
-
-  static final class CloseAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.closing(self);
-    }
+        Advice.to(SocketAdvice.ConnectingEnter.class).on(named("implConnect")),
+        Advice.to(SocketAdvice.ConnectedExit.class)
+            .on(named("setConnected").and(takesArguments(0))),
+        Advice.to(SocketAdvice.CloseEnter.class).on(named("implClose").and(takesArguments(0))));
   }
 }

@@ -3,7 +3,6 @@ package dev.timewait.agent.internal.instrumentation;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import dev.timewait.agent.bootstrap.CloseBridge;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -22,13 +21,7 @@ final class AsynchronousSocketChannelShutdownInstrumentation implements JdkInstr
 
   @Override
   public AsmVisitorWrapper advice() {
-    return Advice.to(ShutdownOutputAdvice.class).on(named("shutdownOutput").and(takesArguments(0)));
-  }
-
-  static final class ShutdownOutputAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.shutdownOutput(self);
-    }
+    return Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+        .on(named("shutdownOutput").and(takesArguments(0)));
   }
 }

@@ -25,20 +25,12 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
   @Override
   public AsmVisitorWrapper advice() {
     return new AsmVisitorWrapper.Compound(
-        Advice.to(ConnectAdvice.class)
+        Advice.to(SocketAdvice.ConnectedExit.class)
             .on(named("connect").and(takesArguments(SocketAddress.class, int.class))),
         Advice.to(AcceptAdvice.class).on(named("accept").and(takesArguments(1))),
-        Advice.to(ShutdownOutputAdvice.class).on(named("shutdownOutput").and(takesArguments(0))),
-        Advice.to(CloseAdvice.class).on(named("close").and(takesArguments(0))));
-  }
-
-  static final class ConnectAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-      if (thrown == null) {
-        CloseBridge.opened(self, CloseBridge.CLIENT);
-      }
-    }
+        Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+            .on(named("shutdownOutput").and(takesArguments(0))),
+        Advice.to(SocketAdvice.CloseEnter.class).on(named("close").and(takesArguments(0))));
   }
 
   static final class AcceptAdvice {
@@ -47,20 +39,6 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
       if (thrown == null) {
         CloseBridge.opened(accepted, CloseBridge.SERVER);
       }
-    }
-  }
-
-  static final class ShutdownOutputAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.shutdownOutput(self);
-    }
-  }
-
-  static final class CloseAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.closing(self);
     }
   }
 }

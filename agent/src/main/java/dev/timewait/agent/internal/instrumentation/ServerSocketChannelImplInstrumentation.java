@@ -2,7 +2,6 @@ package dev.timewait.agent.internal.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
-import dev.timewait.agent.bootstrap.CloseBridge;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -23,15 +22,6 @@ final class ServerSocketChannelImplInstrumentation implements JdkInstrumentation
 
   @Override
   public AsmVisitorWrapper advice() {
-    return Advice.to(AcceptAdvice.class).on(named("finishAccept"));
-  }
-
-  static final class AcceptAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Return Object accepted, @Advice.Thrown Throwable thrown) {
-      if (thrown == null) {
-        CloseBridge.opened(accepted, CloseBridge.SERVER);
-      }
-    }
+    return Advice.to(SocketAdvice.AcceptedReturnExit.class).on(named("finishAccept"));
   }
 }

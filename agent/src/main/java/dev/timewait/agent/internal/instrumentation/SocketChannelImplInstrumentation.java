@@ -29,9 +29,10 @@ final class SocketChannelImplInstrumentation implements JdkInstrumentation {
     return new AsmVisitorWrapper.Compound(
         Advice.to(ConnectAdvice.class).on(named("connect").and(takesArguments(1))),
         Advice.to(FinishConnectAdvice.class).on(named("finishConnect").and(takesArguments(0))),
-        Advice.to(BlockingConnectAdvice.class).on(named("blockingConnect")),
-        Advice.to(ShutdownOutputAdvice.class).on(named("shutdownOutput").and(takesArguments(0))),
-        Advice.to(CloseAdvice.class)
+        Advice.to(SocketAdvice.ConnectedExit.class).on(named("blockingConnect")),
+        Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+            .on(named("shutdownOutput").and(takesArguments(0))),
+        Advice.to(SocketAdvice.CloseEnter.class)
             .on(named("implCloseSelectableChannel").and(takesArguments(0))));
   }
 
@@ -60,29 +61,6 @@ final class SocketChannelImplInstrumentation implements JdkInstrumentation {
       if (thrown == null && connected) {
         CloseBridge.opened(self, CloseBridge.CLIENT);
       }
-    }
-  }
-
-  static final class BlockingConnectAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-      if (thrown == null) {
-        CloseBridge.opened(self, CloseBridge.CLIENT);
-      }
-    }
-  }
-
-  static final class ShutdownOutputAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.shutdownOutput(self);
-    }
-  }
-
-  static final class CloseAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.closing(self);
     }
   }
 }
