@@ -17,6 +17,15 @@ public final class CloseBridge {
   /** A close of the socket: our FIN (or RST) leaves unless it left already. */
   public static final int CLOSING = 4;
 
+  /** A JDK {@code HttpClient} request starts, on the application's thread. */
+  public static final int REQUEST_STARTED = 5;
+
+  /** A JDK {@code HttpClient} connection for a request is being opened. */
+  public static final int REQUEST_CONNECT_BEGIN = 6;
+
+  /** The JDK {@code HttpClient} connection attempt returned. */
+  public static final int REQUEST_CONNECT_END = 7;
+
   /** This JVM connected. */
   public static final int CLIENT = 1;
 
@@ -69,6 +78,20 @@ public final class CloseBridge {
 
   public static void closing(Object socket) {
     dispatch(CLOSING, socket, 0);
+  }
+
+  /** {@code request} is the HttpClient's per-request object, created on the caller's thread. */
+  public static void requestStarted(Object request) {
+    dispatch(REQUEST_STARTED, request, 0);
+  }
+
+  /** {@code exchange} is the HttpClient's exchange whose connection is being opened. */
+  public static void requestConnectBegin(Object exchange) {
+    dispatch(REQUEST_CONNECT_BEGIN, exchange, 0);
+  }
+
+  public static void requestConnectEnd(Object exchange) {
+    dispatch(REQUEST_CONNECT_END, exchange, 0);
   }
 
   private static void dispatch(int event, Object socket, int role) {

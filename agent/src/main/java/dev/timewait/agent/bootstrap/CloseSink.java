@@ -10,8 +10,10 @@ public interface CloseSink {
    * One socket event.
    *
    * @param event one of {@link CloseBridge#OPENED}, {@link CloseBridge#CONNECTING}, {@link
-   *     CloseBridge#SHUTDOWN_OUTPUT}, {@link CloseBridge#CLOSING}
-   * @param socket a {@code java.net.SocketImpl} or a socket channel
+   *     CloseBridge#SHUTDOWN_OUTPUT}, {@link CloseBridge#CLOSING}, or a {@code REQUEST_*} event of
+   *     the JDK HttpClient
+   * @param socket a {@code java.net.SocketImpl} or a socket channel; for {@code REQUEST_*} events
+   *     the HttpClient's request or exchange object
    * @param role {@link CloseBridge#CLIENT} or {@link CloseBridge#SERVER} for {@code OPENED}, else 0
    */
   void onSocketEvent(int event, Object socket, int role);

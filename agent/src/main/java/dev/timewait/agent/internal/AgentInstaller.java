@@ -155,6 +155,17 @@ public final class AgentInstaller {
     Map<String, Set<Module>> opens =
         Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self), "java.io", Set.of(self));
     inst.redefineModule(javaBase, Set.of(bridge), Map.of(), opens, Set.of(), Map.of());
+    ModuleLayer.boot()
+        .findModule("java.net.http")
+        .ifPresent(
+            http ->
+                inst.redefineModule(
+                    http,
+                    Set.of(bridge),
+                    Map.of(),
+                    Map.of("jdk.internal.net.http", Set.of(self)),
+                    Set.of(),
+                    Map.of()));
   }
 
   private static void detach(Instrumentation inst) {

@@ -17,6 +17,7 @@ final class SocketEventHandler implements CloseSink {
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final ConnectionTable table;
+  private final HttpRequestSites requests = new HttpRequestSites();
 
   SocketEventHandler(
       JdkSockets sockets,
@@ -47,6 +48,15 @@ final class SocketEventHandler implements CloseSink {
         case CloseBridge.CLOSING:
           finSending(socket, true);
           break;
+        case CloseBridge.REQUEST_STARTED:
+          requestStarted(socket);
+          break;
+        case CloseBridge.REQUEST_CONNECT_BEGIN:
+          requests.connectBegin(socket);
+          break;
+        case CloseBridge.REQUEST_CONNECT_END:
+          requests.connectEnd();
+          break;
         default:
           break;
       }
@@ -74,7 +84,7 @@ final class SocketEventHandler implements CloseSink {
     CodeSite site =
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
-            : resolver.resolve();
+            : openSite();
     Connection connection = new Connection(role, site, remote, true, site == CodeSite.INTERNAL);
     connection.local = sockets.local(fd);
     table.put(fdNumber, connection);
@@ -83,9 +93,22 @@ final class SocketEventHandler implements CloseSink {
   private void connecting(Object socket) {
     int fdNumber = sockets.fdNumber(sockets.fd(socket));
     if (fdNumber >= 0) {
-      CodeSite site = resolver.resolve();
+      CodeSite site = openSite();
       table.put(
           fdNumber, new Connection(Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
+    }
+  }
+
+  /** The site that opens a connection: the requesting code for the JDK HttpClient's own threads. */
+  private CodeSite openSite() {
+    CodeSite request = requests.connectingSite();
+    return request != null ? request : resolver.resolve();
+  }
+
+  private void requestStarted(Object request) {
+    CodeSite site = resolver.resolve();
+    if (site != CodeSite.JDK_ONLY && site != CodeSite.INTERNAL && site != CodeSite.OTHER) {
+      requests.started(request, site);
     }
   }
 

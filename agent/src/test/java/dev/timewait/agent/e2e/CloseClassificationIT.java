@@ -43,6 +43,7 @@ class CloseClassificationIT {
           new Expected("selectorClientActive", "active", Side.CLIENT),
           new Expected("asyncClientActive", "active", Side.CLIENT),
           new Expected("httpClientConnectionClose", "active", Side.CLIENT),
+          new Expected("httpClientSendAsync", "active", Side.CLIENT),
           new Expected("serverActive", "passive", Side.SERVER),
           new Expected("passiveAfterEof", "passive", Side.SERVER),
           new Expected("passiveWithFinUnread", "passive", Side.SERVER),

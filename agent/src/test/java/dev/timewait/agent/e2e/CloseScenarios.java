@@ -49,6 +49,7 @@ public final class CloseScenarios {
     scenarios.selectorClientActive();
     scenarios.asyncClientActive();
     scenarios.httpClientConnectionClose();
+    scenarios.httpClientSendAsync();
     scenarios.serverActive();
     scenarios.passiveAfterEof();
     scenarios.passiveWithFinUnread();
@@ -146,6 +147,34 @@ public final class CloseScenarios {
       }
       peer.get(10, TimeUnit.SECONDS);
       report("httpClientConnectionClose", lastHttpPeer, server);
+    }
+  }
+
+  /** {@code sendAsync}: the client connects on its own executor thread, not the caller's. */
+  void httpClientSendAsync() throws Exception {
+    try (ServerSocket server = listen()) {
+      CompletableFuture<Void> peer = serve(server, CloseScenarios::answerHttpThenWaitForEof);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool).build();
+        URI uri =
+            URI.create(
+                "http://" + hostForUri() + ":" + server.getLocalPort() + "/httpClientSendAsync");
+        HttpResponse<String> response =
+            http.sendAsync(
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .get(10, TimeUnit.SECONDS);
+        if (response.statusCode() != 200) {
+          throw new IllegalStateException("HTTP " + response.statusCode());
+        }
+        peer.get(10, TimeUnit.SECONDS);
+        report("httpClientSendAsync", lastHttpPeer, server);
+      } finally {
+        pool.shutdown();
+      }
     }
   }
 

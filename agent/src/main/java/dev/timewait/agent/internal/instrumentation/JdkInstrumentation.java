@@ -22,6 +22,8 @@ public interface JdkInstrumentation {
         new ServerSocketChannelImplInstrumentation(),
         new AsynchronousSocketChannelInstrumentation(),
         new AsynchronousSocketChannelShutdownInstrumentation(),
-        new AsynchronousServerSocketChannelInstrumentation());
+        new AsynchronousServerSocketChannelInstrumentation(),
+        new HttpClientInstrumentation(),
+        new HttpConnectionInstrumentation());
   }
 }
