@@ -16,6 +16,8 @@ import java.util.Locale;
  * @param kernelRecorded of those, the ones the agent recorded with the right site and role
  * @param closeWaitHeld sockets the scenario held in CLOSE_WAIT
  * @param closeWaitSeen the most CLOSE_WAIT leaks the agent reported for the scenario's open site
+ * @param timeWaitOverflow closes on the host that got no TIME_WAIT during the run because the table
+ *     was full (TcpExt {@code TCPTimeWaitOverflow})
  * @param problems what went wrong, one line each (missed or false records), empty when none
  */
 record TruthRow(
@@ -29,6 +31,7 @@ record TruthRow(
     long kernelRecorded,
     long closeWaitHeld,
     long closeWaitSeen,
+    long timeWaitOverflow,
     List<String> problems) {
 
   TruthRow {
