@@ -39,7 +39,7 @@ class DemoIT {
                 CLI_JAR.toAbsolutePath().toString(),
                 "demo",
                 "--duration",
-                "14s",
+                "21s",
                 "--out",
                 reports.toString())
             .redirectOutput(stdout.toFile())

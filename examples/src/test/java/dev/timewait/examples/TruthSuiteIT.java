@@ -399,6 +399,11 @@ class TruthSuiteIT {
             + " first) and role.\n"
             + "- Both are 100 % when there is nothing to count (linger-zero closes with RST: no"
             + " TIME_WAIT, and no active close may be recorded).\n"
+            + "- A run during which the host's TIME_WAIT table overflowed (TcpExt"
+            + " `TCPTimeWaitOverflow` grew: the kernel then closes without TIME_WAIT) measures the"
+            + " host, not the agent: it is run again, up to "
+            + ATTEMPTS
+            + " times, and fails the suite if it never ran clean.\n"
             + "- CLOSE_WAIT held / reported: sockets the scenario held after the server closed,"
             + " and the most the agent reported as CLOSE_WAIT leaks by open site while they were"
             + " held (`closeWaitAfter=500ms`).\n");
