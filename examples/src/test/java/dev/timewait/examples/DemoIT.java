@@ -45,7 +45,10 @@ class DemoIT {
             .redirectOutput(stdout.toFile())
             .redirectError(stderr.toFile())
             .start();
-    assertTrue(demo.waitFor(120, TimeUnit.SECONDS), "demo still running after 120 s");
+    if (!demo.waitFor(120, TimeUnit.SECONDS)) {
+      demo.destroyForcibly();
+      throw new AssertionError("demo still running after 120 s");
+    }
     String printed = Files.readString(stdout, StandardCharsets.UTF_8);
     assertEquals(0, demo.exitValue(), printed + Files.readString(stderr));
 

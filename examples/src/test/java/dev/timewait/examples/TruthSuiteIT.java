@@ -17,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +58,7 @@ class TruthSuiteIT {
   /** Who holds TIME_WAIT in a scenario and which class of the examples closes there. */
   private record Expectation(Role role, String closingClass) {}
 
-  private static final Map<String, Expectation> SCENARIOS = new java.util.LinkedHashMap<>();
+  private static final Map<String, Expectation> SCENARIOS = new LinkedHashMap<>();
 
   static {
     SCENARIOS.put("client-churn", new Expectation(Role.CLIENT, "ClientChurnScenario"));
@@ -159,8 +160,14 @@ class TruthSuiteIT {
             .start();
     long closeWaitSeen = 0;
     Expectation expectation = SCENARIOS.get(scenario);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
     while (!child.waitFor(100, TimeUnit.MILLISECONDS)) {
       closeWaitSeen = Math.max(closeWaitSeen, closeWaitLeaks(snapshotFile));
+      if (System.nanoTime() > deadline) {
+        child.destroyForcibly();
+        throw new IllegalStateException(
+            scenario + " on " + java + " still running after " + CHILD_TIMEOUT_SECONDS + " s");
+      }
     }
     // TIME_WAIT lasts 60 s: the kernel is read the moment the child has gone.
     Map<String, ProcNetTcpTable.Row> timeWait = timeWaitRows();
