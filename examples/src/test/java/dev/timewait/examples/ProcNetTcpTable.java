@@ -26,9 +26,11 @@ final class ProcNetTcpTable {
   /** One socket: its own address, its peer's, and its state (e.g. 06 TIME_WAIT). */
   record Row(InetSocketAddress local, InetSocketAddress remote, int state) {}
 
+  private final List<Row> rows;
   private final Map<String, Integer> stateByTuple = new HashMap<>();
 
   private ProcNetTcpTable(List<Row> rows) {
+    this.rows = List.copyOf(rows);
     for (Row row : rows) {
       stateByTuple.put(key(row.local(), row.remote()), row.state());
     }
@@ -46,6 +48,11 @@ final class ProcNetTcpTable {
   /** The state of the socket with this local and remote address, or -1 when there is none. */
   int state(InetSocketAddress local, InetSocketAddress remote) {
     return stateByTuple.getOrDefault(key(local, remote), -1);
+  }
+
+  /** Every socket, IPv4 and IPv6. */
+  List<Row> rows() {
+    return rows;
   }
 
   /**

@@ -145,7 +145,7 @@ final class HostMonitor implements Runnable {
       for (ClientTimeWaitGroup g : top(match.sample().table().clientGroups())) {
         json.beginObject()
             .field("local", g.localIp())
-            .field("remote", g.remoteIp() + ":" + g.remotePort())
+            .field("remote", remote(g))
             .field("timeWait", g.timeWait())
             .field("usable", g.usablePorts() == null ? -1 : g.usablePorts());
         json.name("utilization").number(g.shareOfUsablePorts()).endObject();
@@ -185,7 +185,13 @@ final class HostMonitor implements Runnable {
   }
 
   static String destination(ClientTimeWaitGroup g) {
-    return g.localIp() + " -> " + g.remoteIp() + ":" + g.remotePort();
+    return g.localIp() + " -> " + remote(g);
+  }
+
+  /** {@code ip:port}, an IPv6 address in brackets, as everywhere in the snapshot. */
+  static String remote(ClientTimeWaitGroup g) {
+    String ip = g.remoteIp().indexOf(':') >= 0 ? "[" + g.remoteIp() + "]" : g.remoteIp();
+    return ip + ":" + g.remotePort();
   }
 
   static String listeningPort(ServerTimeWaitGroup g) {

@@ -21,6 +21,7 @@ import picocli.CommandLine.ParameterException;
     description =
         "Finds which Java code fills this host with TCP TIME_WAIT sockets and says what to do.",
     subcommands = {
+      DemoCommand.class,
       ReportCommand.class,
       AttachCommand.class,
       DetachCommand.class,
@@ -41,7 +42,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command (report, attach, detach or snapshot)");
+        spec.commandLine(), "missing command (demo, report, attach, detach or snapshot)");
   }
 
   public static void main(String[] args) {

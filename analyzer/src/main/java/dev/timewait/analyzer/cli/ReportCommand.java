@@ -2,10 +2,7 @@ package dev.timewait.analyzer.cli;
 
 import dev.timewait.analyzer.host.HostCollector;
 import dev.timewait.analyzer.host.HostRoot;
-import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
-import dev.timewait.analyzer.host.OshiHostCollector;
-import dev.timewait.analyzer.match.TimeWaitMatcher;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
 import dev.timewait.analyzer.report.ReportRenderer;
@@ -13,7 +10,6 @@ import dev.timewait.analyzer.rules.AnalysisInput;
 import dev.timewait.analyzer.rules.Analyzer;
 import dev.timewait.analyzer.rules.Finding;
 import dev.timewait.analyzer.rules.Severity;
-import dev.timewait.analyzer.rules.SnapshotMatch;
 import dev.timewait.analyzer.rules.Thresholds;
 import dev.timewait.analyzer.snapshot.Snapshot;
 import dev.timewait.analyzer.snapshot.SnapshotException;
@@ -154,8 +150,8 @@ final class ReportCommand implements Callable<Integer> {
         sources.add("JVM pid " + pid + " (JMX " + JvmConnection.AGENT_MBEAN + ")");
       }
       List<Snapshot> atStart = readJvms(jvms, reader, progress);
-      HostSample start = collector == null ? null : collector.sampleTable();
-      List<HostSample> series = new ArrayList<>();
+      HostWindow host = new HostWindow(collector);
+      host.start();
       Instant begin = Instant.now();
       Instant endAt = begin.plus(window);
       while (!window.isZero() && Instant.now().isBefore(endAt)) {
@@ -167,23 +163,16 @@ final class ReportCommand implements Callable<Integer> {
                 window.toSeconds() - left / 1000,
                 window.toSeconds()));
         sleep(Math.min(left, COUNTER_INTERVAL.toMillis()));
-        if (collector != null && Instant.now().isBefore(endAt)) {
-          series.add(collector.sampleCounters());
+        if (Instant.now().isBefore(endAt)) {
+          host.sampleCounters();
         }
       }
-      HostSample end = collector == null ? null : window.isZero() ? start : collector.sampleTable();
+      host.end(window.isZero());
       List<Snapshot> atEnd = window.isZero() ? atStart : readJvms(jvms, reader, progress);
       List<Snapshot> all = new ArrayList<>(fileSnapshots);
       all.addAll(atEnd);
       AnalysisInput input =
-          new AnalysisInput(
-              start,
-              end,
-              series,
-              all,
-              window.isZero() ? List.of() : atStart,
-              thresholds,
-              matches(collector, all, progress));
+          host.input(all, window.isZero() ? List.of() : atStart, thresholds, progress);
       progress.done();
       List<Finding> findings = Analyzer.standard().analyze(input);
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
@@ -201,23 +190,6 @@ final class ReportCommand implements Callable<Integer> {
         jvm.close();
       }
     }
-  }
-
-  /** Matches every snapshot's recent active closes with the host's TIME_WAIT table now. */
-  private static List<SnapshotMatch> matches(
-      HostCollector collector, List<Snapshot> snapshots, Progress progress) {
-    List<SnapshotMatch> matches = new ArrayList<>();
-    if (collector == null) {
-      return matches;
-    }
-    TimeWaitMatcher matcher = new TimeWaitMatcher(collector);
-    for (Snapshot snapshot : snapshots) {
-      if (!snapshot.recentActiveCloses().isEmpty()) {
-        progress.show("matching recent closes with the TIME_WAIT table ...");
-        matches.add(new SnapshotMatch(snapshot, matcher.match(snapshot)));
-      }
-    }
-    return matches;
   }
 
   private static Severity parseSeverity(String text) {
@@ -254,13 +226,7 @@ final class ReportCommand implements Callable<Integer> {
       sources.add("host tree " + hostRoot);
       return new LinuxProcCollector(HostRoot.of(hostRoot));
     }
-    if (Files.isReadable(Path.of("/proc/net/tcp"))) {
-      sources.add("this host");
-      return new LinuxProcCollector();
-    }
-    // No Linux /proc: macOS, Windows and the like are sampled through OSHI.
-    sources.add("this host (OSHI)");
-    return new OshiHostCollector();
+    return HostWindow.thisHost(sources);
   }
 
   private Duration window() {
@@ -292,7 +258,7 @@ final class ReportCommand implements Callable<Integer> {
       progress.show("reading the agent of pid " + pid + " ...");
       String json = jvm.snapshotJson();
       if (json == null && attach) {
-        jvm.loadAgent(AgentJar.locate(agentJar), null);
+        jvm.loadAgent(CompanionJar.agent(agentJar), null);
         json = jvm.awaitSnapshotJson(5000, progress);
       }
       if (json == null) {

@@ -18,6 +18,6 @@ final class TargetJvm {
 
   /** The agent jar to load. */
   Path agentJar() {
-    return AgentJar.locate(agentJar);
+    return CompanionJar.agent(agentJar);
   }
 }

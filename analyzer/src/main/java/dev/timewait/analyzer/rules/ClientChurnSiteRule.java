@@ -68,8 +68,9 @@ public final class ClientChurnSiteRule implements Rule {
         }
       }
       evidence.add(line.toString());
-      if (!names.contains(rate.site().site())) {
-        names.add(rate.site().site());
+      String fixPoint = SiteNames.fixPoint(rate.site());
+      if (!names.contains(fixPoint)) {
+        names.add(fixPoint);
       }
     }
     SiteRate top = busy.get(0);
@@ -79,7 +80,7 @@ public final class ClientChurnSiteRule implements Rule {
             Severity.WARNING,
             String.format(
                 "%s opens and closes %.0f client connections a minute",
-                top.site().site(), top.activePerMinute()),
+                SiteNames.fixPoint(top.site()), top.activePerMinute()),
             evidence,
             "Reuse connections at "
                 + SiteNames.join(names, "")

@@ -1,5 +1,6 @@
 package dev.timewait.analyzer.rules;
 
+import dev.timewait.analyzer.snapshot.SiteStats;
 import java.util.List;
 
 /** How recommendations name code sites: the first few, or a phrase when the agent saw none. */
@@ -9,6 +10,21 @@ final class SiteNames {
   static final int MAX_NAMED = 3;
 
   private SiteNames() {}
+
+  /**
+   * Where to change the code for a site: its close site, or its open site when the close site is a
+   * JDK frame (the JDK {@code HttpClient} closes on its own threads; the open site is your code).
+   */
+  static String fixPoint(SiteStats site) {
+    String close = site.site();
+    boolean jdk =
+        close != null
+            && (close.startsWith("java.")
+                || close.startsWith("javax.")
+                || close.startsWith("jdk.")
+                || close.startsWith("sun."));
+    return jdk && site.openSite() != null ? site.openSite() : close;
+  }
 
   static String join(List<String> sites, String whenNone) {
     if (sites.isEmpty()) {

@@ -40,7 +40,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"report", "attach", "detach", "snapshot"})
+  @ValueSource(strings = {"demo", "report", "attach", "detach", "snapshot"})
   void everyCommandHasHelp(String command) {
     CliRun run = CliRun.of(command, "--help");
     assertEquals(0, run.code());
@@ -51,7 +51,7 @@ class MainTest {
   void topLevelHelpListsCommands() {
     CliRun run = CliRun.of("--help");
     assertEquals(0, run.code());
-    for (String command : new String[] {"report", "attach", "detach", "snapshot"}) {
+    for (String command : new String[] {"demo", "report", "attach", "detach", "snapshot"}) {
       assertTrue(run.out().contains("  " + command), run.out());
     }
   }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,11 +35,14 @@ class LiveTimeWaitTest {
   @Test
   void collectorAgreesExactlyWithSs() throws Exception {
     try (LoopbackTimeWaitMaker v4 =
-            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1"));
+            freshPort(
+                () -> LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1")));
         LoopbackTimeWaitMaker v6 =
-            LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"));
+            freshPort(() -> LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1")));
         LoopbackTimeWaitMaker server =
-            LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1"))) {
+            freshPort(
+                () ->
+                    LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1")))) {
       Set<SocketPair> made = new HashSet<>(v4.connect(CLIENT_V4, 4, null));
       made.addAll(v6.connect(CLIENT_V6, 2, null));
       List<SocketPair> serverSide = new ArrayList<>();
@@ -82,6 +86,21 @@ class LiveTimeWaitTest {
       assertTrue(sample.counters().sockstatTw() >= CLIENT_V4 + CLIENT_V6 + SERVER_V4);
       assertEquals(0, table.malformedLines());
       assertTrue(sample.unavailable().isEmpty() || !sample.unavailable().get(0).contains("tcp "));
+    }
+  }
+
+  /**
+   * A maker whose server port holds no TIME_WAIT socket of an earlier user of that port (they last
+   * 60 s, and the kernel hands such a port out again), so that every TIME_WAIT socket on it is the
+   * test's own.
+   */
+  static LoopbackTimeWaitMaker freshPort(Callable<LoopbackTimeWaitMaker> start) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      LoopbackTimeWaitMaker maker = start.call();
+      if (attempt == 20 || SsTimeWait.pairs(Set.of(maker.port())).isEmpty()) {
+        return maker;
+      }
+      maker.close();
     }
   }
 
