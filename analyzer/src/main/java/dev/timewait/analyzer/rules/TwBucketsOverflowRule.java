@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The TIME_WAIT table is full or nearly full: sockets close without TIME_WAIT. */
+/**
+ * The TIME_WAIT table is full or nearly full: sockets close without TIME_WAIT. With a sampling
+ * window, {@code TCPTimeWaitOverflow} must grow during it; with one sample, any overflow since boot
+ * counts.
+ */
 public final class TwBucketsOverflowRule implements Rule {
 
   @Override
@@ -22,7 +26,10 @@ public final class TwBucketsOverflowRule implements Rule {
     Long overflow = host.counters().timeWaitOverflow();
     Long tw = host.counters().sockstatTw();
     Long max = host.settings().tcpMaxTwBuckets();
-    boolean overflowed = overflow != null && overflow > 0;
+    HostSample start = input.hostStart();
+    Long before = start != null && start != host ? start.counters().timeWaitOverflow() : null;
+    // Over a sampling window only new overflows count: one from long ago would warn forever.
+    boolean overflowed = overflow != null && (before != null ? overflow > before : overflow > 0);
     boolean nearlyFull =
         tw != null && max != null && max > 0 && tw >= input.thresholds().twBucketsShare() * max;
     if (!overflowed && !nearlyFull) {
@@ -31,14 +38,9 @@ public final class TwBucketsOverflowRule implements Rule {
     List<String> evidence = new ArrayList<>();
     if (overflow != null) {
       String delta = "";
-      HostSample start = input.hostStart();
-      if (start != null && start != host && start.counters().timeWaitOverflow() != null) {
+      if (before != null) {
         delta =
-            ", +"
-                + (overflow - start.counters().timeWaitOverflow())
-                + " during the "
-                + input.window().toSeconds()
-                + " s window";
+            ", +" + (overflow - before) + " during the " + input.window().toSeconds() + " s window";
       }
       evidence.add(
           "/proc/net/netstat TcpExt TCPTimeWaitOverflow = " + overflow + " since boot" + delta);

@@ -7,6 +7,7 @@ import static dev.timewait.analyzer.rules.TestHosts.clientTimeWait;
 import static dev.timewait.analyzer.rules.TestHosts.healthy;
 import static dev.timewait.analyzer.rules.TestHosts.input;
 import static dev.timewait.analyzer.rules.TestHosts.recent;
+import static dev.timewait.analyzer.rules.TestHosts.sample;
 import static dev.timewait.analyzer.rules.TestHosts.snapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -316,6 +317,25 @@ class RulesTest {
       assertTrue(finding.evidence().get(0).contains("TCPTimeWaitOverflow = 12"));
       assertTrue(finding.recommendation().contains("net.ipv4.tcp_max_tw_buckets=524288"));
       assertTrue(finding.recommendation().contains("Never lower"));
+    }
+
+    @Test
+    void twBucketsOverflowOverAWindowCountsOnlyNewOverflows() {
+      HostSample before = sample(healthy(dir.resolve("before")).tcpExt("TCPTimeWaitOverflow", 12));
+      HostSample same = sample(healthy(dir.resolve("same")).tcpExt("TCPTimeWaitOverflow", 12));
+      HostSample grown = sample(healthy(dir.resolve("grown")).tcpExt("TCPTimeWaitOverflow", 15));
+      Thresholds t = Thresholds.defaults();
+      assertNull(
+          find(
+              new AnalysisInput(before, same, List.of(), List.of(), List.of(), t),
+              "TW_BUCKETS_OVERFLOW"),
+          "an overflow from before the window is old news");
+      Finding finding =
+          find(
+              new AnalysisInput(before, grown, List.of(), List.of(), List.of(), t),
+              "TW_BUCKETS_OVERFLOW");
+      assertNotNull(finding);
+      assertTrue(finding.evidence().get(0).contains("+3 during the"), finding.evidence().get(0));
     }
 
     @Test
