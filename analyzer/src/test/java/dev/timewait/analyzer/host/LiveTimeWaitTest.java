@@ -34,6 +34,7 @@ class LiveTimeWaitTest {
 
   @Test
   void collectorAgreesExactlyWithSs() throws Exception {
+    TimeWaitOverflowGuard guard = TimeWaitOverflowGuard.start();
     try (LoopbackTimeWaitMaker v4 =
             freshPort(
                 () -> LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1")));
@@ -67,6 +68,7 @@ class LiveTimeWaitTest {
       Set<SocketPair> parsed = procTimeWait(ports);
       HostSample sample = new LinuxProcCollector().sampleTable(made);
       Set<SocketPair> ssAfter = SsTimeWait.pairs(ports);
+      guard.assumeTableHadRoom();
 
       assertSameSet(expected, ssBefore, "ss sees every socket the test closed first");
       assertSameSet(ssBefore, ssAfter, "nothing left TIME_WAIT during the test");
