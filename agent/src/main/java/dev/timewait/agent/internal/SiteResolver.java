@@ -34,6 +34,8 @@ final class SiteResolver {
   private final int maxFrames;
   private final ConcurrentHashMap<FrameKey, CodeSite> sites = new ConcurrentHashMap<>();
   private final LongAdder overflow = new LongAdder();
+  // stateless: one instance serves every walk, so a lookup allocates nothing beyond the JDK's walk
+  private final Walk walk = new Walk();
 
   /**
    * @param agent the agent's own class loader, whose frames are never a site (null: none)
@@ -47,7 +49,7 @@ final class SiteResolver {
 
   /** The site of the calling thread, {@link CodeSite#INTERNAL} for the JMX connector's threads. */
   CodeSite resolve() {
-    return walker.walk(new Walk());
+    return walker.walk(walk);
   }
 
   /** Lookups that found the table full and were counted under {@link CodeSite#OTHER}. */
