@@ -25,8 +25,10 @@ final class SiteResolver {
     "sun.management.jmxremote."
   };
 
+  // The first application frame of a close sits about ten frames down (the agent's frames, then the
+  // JDK's socket classes): a first batch of 16 frames finds it in one call into the VM, not two.
   private final StackWalker walker =
-      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+      StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 16);
   private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
   private final ClassLoader agent;
   private final String[] excludes;
