@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starts a JVM on this JVM's class path, optionally with a Java agent, and reads its output. */
+/** Starts a JVM on the bench's own classes, optionally with a Java agent, and reads its output. */
 final class ChildJvm implements AutoCloseable {
   final Process process;
   private final BufferedReader out;
@@ -24,10 +24,23 @@ final class ChildJvm implements AutoCloseable {
     command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     command.addAll(jvmOptions);
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(ownJar());
     command.add(main.getName());
     command.addAll(List.of(args));
     return command;
+  }
+
+  /**
+   * Only the bench's own classes: the child must not see the agent's plain module jar (or a {@code
+   * -javaagent} jar's entry class would load from it) nor any other library.
+   */
+  static String ownJar() {
+    try {
+      return new File(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .getPath();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static ChildJvm start(List<String> jvmOptions, Class<?> main, String... args) throws IOException {

@@ -27,7 +27,7 @@ public final class ChurnBenchmark {
   private static final int ADDRESSES = 4;
   private static final int PORTS_PER_ADDRESS = 4;
   private static final int CLIENT_THREADS = 2;
-  private static final int WARM_UP = 1500;
+  private static final int WARM_UP = 4000;
 
   private ChurnBenchmark() {}
 
