@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Close-path overhead: loopback connection churn (connect, accept, a small request and reply, the
@@ -18,16 +19,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * options: full attribution), alternating A and B each round, both orders. Two set-ups: client and
  * server in one JVM, and the server in a JVM of its own without the agent.
  *
- * <p>{@code run AGENT_JAR [rounds [connections]]} runs the comparison; {@code server} and {@code
- * client TARGETS|same CONNECTIONS} are the child JVMs' roles. Each destination (an address of
- * 127.0.2.x and a port) has its own range of ephemeral ports, and a child makes only a few thousand
- * connections, so the host never runs short of ports or of TIME_WAIT buckets.
+ * <p>{@code run AGENT_JAR [rounds [warm-up seconds [measured seconds]]]} runs the comparison;
+ * {@code server} and {@code client TARGETS|same WARM_UP MEASURED} are the child JVMs' roles. Each
+ * destination (an address of 127.0.2.x and a port) has its own range of ephemeral ports, and {@code
+ * connect()} takes over loopback TIME_WAIT 4-tuples older than a second ({@code tcp_tw_reuse}), so
+ * the clients never run short of ports. At some 20,000 connections a second the host's TIME_WAIT
+ * table ({@code tcp_max_tw_buckets}) fills up during the run: the kernel then closes further
+ * connections without TIME_WAIT, which changes nothing measured here.
  */
 public final class ChurnBenchmark {
   private static final int ADDRESSES = 4;
   private static final int PORTS_PER_ADDRESS = 4;
   private static final int CLIENT_THREADS = 2;
-  private static final int WARM_UP = 4000;
 
   private ChurnBenchmark() {}
 
@@ -36,8 +39,9 @@ public final class ChurnBenchmark {
       case "run":
         run(
             args[1],
-            args.length > 2 ? Integer.parseInt(args[2]) : 7,
-            args.length > 3 ? Integer.parseInt(args[3]) : 6000);
+            args.length > 2 ? Integer.parseInt(args[2]) : 5,
+            args.length > 3 ? Double.parseDouble(args[3]) : 3.0,
+            args.length > 4 ? Double.parseDouble(args[4]) : 3.0);
         break;
       case "server":
         List<ServerSocket> servers = servers();
@@ -47,7 +51,9 @@ public final class ChurnBenchmark {
       case "client":
         List<ServerSocket> own = args[1].equals("same") ? servers() : List.of();
         String targets = own.isEmpty() ? args[1] : targets(own);
-        System.out.println("rate " + churn(parse(targets), Integer.parseInt(args[2])));
+        System.out.println(
+            "rate "
+                + churn(parse(targets), Double.parseDouble(args[2]), Double.parseDouble(args[3])));
         System.exit(0);
         break;
       default:
@@ -55,9 +61,10 @@ public final class ChurnBenchmark {
     }
   }
 
-  private static void run(String agentJar, int rounds, int connections) throws Exception {
+  private static void run(String agentJar, int rounds, double warmUp, double measured)
+      throws Exception {
     List<String> withAgent = List.of("-javaagent:" + agentJar);
-    String n = Integer.toString(connections);
+    String[] seconds = {Double.toString(warmUp), Double.toString(measured)};
     double[][] same = new double[2][rounds];
     double[][] two = new double[2][rounds];
     try (ChildJvm server = ChildJvm.start(List.of(), ChurnBenchmark.class, "server")) {
@@ -67,8 +74,8 @@ public final class ChurnBenchmark {
         for (int k = 0; k < 2; k++) {
           int variant = (round + k) % 2;
           List<String> options = variant == 0 ? List.of() : withAgent;
-          same[variant][round] = client(options, "same", n);
-          two[variant][round] = client(options, targets, n);
+          same[variant][round] = client(options, "same", seconds);
+          two[variant][round] = client(options, targets, seconds);
         }
         System.out.println(
             ResultLine.format(
@@ -96,25 +103,32 @@ public final class ChurnBenchmark {
         ResultLine.met(ratio >= 0.98));
   }
 
-  private static double client(List<String> options, String targets, String n) throws Exception {
-    try (ChildJvm client = ChildJvm.start(options, ChurnBenchmark.class, "client", targets, n)) {
+  private static double client(List<String> options, String targets, String[] seconds)
+      throws Exception {
+    try (ChildJvm client =
+        ChildJvm.start(options, ChurnBenchmark.class, "client", targets, seconds[0], seconds[1])) {
       double rate = Double.parseDouble(client.await("rate"));
       client.process.waitFor();
       return rate;
     }
   }
 
-  /** Connections per second over {@code connections} after a warm-up, from two threads. */
-  private static double churn(List<InetSocketAddress> targets, int connections) throws Exception {
-    runClients(targets, WARM_UP);
+  /**
+   * Connections per second from two threads over {@code measured} seconds, after {@code warmUp}
+   * seconds in which the JIT compiles the socket paths (and the agent's, when it is there).
+   */
+  private static double churn(List<InetSocketAddress> targets, double warmUp, double measured)
+      throws Exception {
+    runClients(targets, System.nanoTime() + (long) (warmUp * 1e9));
     long start = System.nanoTime();
-    runClients(targets, connections);
+    long connections = runClients(targets, start + (long) (measured * 1e9));
     return connections / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static void runClients(List<InetSocketAddress> targets, int connections)
-      throws Exception {
+  /** Runs the clients until the deadline; returns the number of connections made. */
+  private static long runClients(List<InetSocketAddress> targets, long deadline) throws Exception {
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    LongAdder made = new LongAdder();
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < CLIENT_THREADS; t++) {
       int first = t;
@@ -123,8 +137,9 @@ public final class ChurnBenchmark {
               () -> {
                 byte[] buffer = new byte[8];
                 try {
-                  for (int k = first; k < connections; k += CLIENT_THREADS) {
+                  for (int k = first; System.nanoTime() < deadline; k += CLIENT_THREADS) {
                     exchange(targets.get(k % targets.size()), buffer);
+                    made.increment();
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
@@ -139,6 +154,7 @@ public final class ChurnBenchmark {
     if (failure.get() != null) {
       throw new IllegalStateException("client failed", failure.get());
     }
+    return made.sum();
   }
 
   private static void exchange(InetSocketAddress target, byte[] buffer) throws IOException {

@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the advice hands to the agent for one connection, on a real connected loopback socket: the
  * bridge's open event (site lookup, addresses) and its close event (kernel poll, {@code SO_LINGER},
  * close-site lookup, recording). The socket itself stays open, so only the agent's work is timed.
- * Also the site lookup alone.
+ * Also the site lookup alone. The application frame sits as deep below the walk's start as for a
+ * real close (ninth frame).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,7 +67,7 @@ public class SocketEventBenchmark {
       jdkSocket = channel;
     }
     accepted = server.accept();
-    resolver = new SiteResolver(List.of(), 8, 4000, null);
+    resolver = new SiteResolver(List.of(JdkFrames.PREFIX), 8, 4000, null);
     CloseRecorder recorder = new CloseRecorder(1000, 1000, 131072);
     handler =
         new SocketEventHandler(
@@ -107,19 +108,81 @@ public class SocketEventBenchmark {
   /** One connection as the agent sees it: opened by this thread, then closed by it. */
   @Benchmark
   public void openAndClose() {
-    CloseBridge.opened(jdkSocket, CloseBridge.CLIENT);
-    CloseBridge.closing(jdkSocket);
+    JdkFrames.connect(jdkSocket);
+    JdkFrames.close(jdkSocket);
   }
 
   /** The close alone, for a connection the agent did not see open (its row is made at close). */
   @Benchmark
   public void closeOnly() {
-    CloseBridge.closing(jdkSocket);
+    JdkFrames.close(jdkSocket);
   }
 
   /** The site lookup: a stack walk to the first application frame, then the interned site. */
   @Benchmark
   public CodeSite resolveSite() {
-    return resolver.resolve();
+    return JdkFrames.resolve(resolver);
+  }
+
+  /**
+   * Stands in for the JDK's frames between the application and the advice ({@code Socket.close},
+   * {@code SocksSocketImpl.close}, {@code NioSocketImpl.close}), and is excluded like them, so that
+   * the stack walk goes as deep as it does for a real close.
+   */
+  static final class JdkFrames {
+    static final String PREFIX = JdkFrames.class.getName();
+
+    static void connect(Object socket) {
+      connect2(socket);
+    }
+
+    private static void connect2(Object socket) {
+      connect3(socket);
+    }
+
+    private static void connect3(Object socket) {
+      CloseBridge.opened(socket, CloseBridge.CLIENT);
+    }
+
+    static void close(Object socket) {
+      close2(socket);
+    }
+
+    private static void close2(Object socket) {
+      close3(socket);
+    }
+
+    private static void close3(Object socket) {
+      CloseBridge.closing(socket);
+    }
+
+    static CodeSite resolve(SiteResolver resolver) {
+      return resolve2(resolver);
+    }
+
+    private static CodeSite resolve2(SiteResolver resolver) {
+      return resolve3(resolver);
+    }
+
+    private static CodeSite resolve3(SiteResolver resolver) {
+      // the frames the agent adds above a JDK close: bridge, handler, resolver
+      return resolve4(resolver);
+    }
+
+    private static CodeSite resolve4(SiteResolver resolver) {
+      return resolve5(resolver);
+    }
+
+    private static CodeSite resolve5(SiteResolver resolver) {
+      return resolve6(resolver);
+    }
+
+    private static CodeSite resolve6(SiteResolver resolver) {
+      return resolve7(resolver);
+    }
+
+    private static CodeSite resolve7(SiteResolver resolver) {
+      return resolver.resolve();
+    }
   }
 }
