@@ -280,6 +280,27 @@ public final class CollectorBenchmark {
         pairedRatio(results, "linux table sample", "cat tcp tcp6 >/dev/null"),
         pairedRatio(results, "linux table sample", "JVM read raw bytes"),
         pairedRatio(results, "OSHI getConnections()", "cat tcp tcp6 >/dev/null"));
+    double cat = medians.get("cat tcp tcp6 >/dev/null");
+    double ratio = pairedRatio(results, "linux table sample", "cat tcp tcp6 >/dev/null");
+    String n = ResultLine.format("%d TIME_WAIT", timeWaitAfter == null ? -1 : timeWaitAfter);
+    ResultLine.print(
+        "host table sample, " + n + ": linux reader vs cat",
+        ResultLine.format("cat %.1f ms", cat / 1e6),
+        ResultLine.format("reader %.1f ms", table / 1e6),
+        ResultLine.format("%.2fx (median of per-round ratios)", ratio),
+        "<= 1.2x cat",
+        ResultLine.met(ratio <= 1.2));
+    for (String other : new String[] {"ss -tan state time-wait", "OSHI getConnections()"}) {
+      ResultLine.print(
+          "host table sample: " + other + " vs cat",
+          ResultLine.format("cat %.1f ms", cat / 1e6),
+          ResultLine.format("%.1f ms", medians.get(other) / 1e6),
+          ResultLine.format(
+              "%.2fx (median of per-round ratios)",
+              pairedRatio(results, other, "cat tcp tcp6 >/dev/null")),
+          "(reference)",
+          null);
+    }
   }
 
   private static double pairedRatio(

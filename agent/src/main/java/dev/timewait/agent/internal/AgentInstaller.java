@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
@@ -122,10 +124,16 @@ public final class AgentInstaller {
 
   private static ResettableClassFileTransformer buildAndInstall(
       Instrumentation inst, List<JdkInstrumentation> instrumentations, AgentErrors errors) {
+    // Start-up: no validation of the types Byte Buddy builds (the advice is checked by the tests),
+    // and of the classes already loaded only the few it instruments are considered, not all of
+    // them.
     AgentBuilder builder =
-        new AgentBuilder.Default()
+        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(
+                new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
+                    loadedTargets(inst, instrumentations)))
             .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
             .with(new ErrorListener(errors))
@@ -142,6 +150,22 @@ public final class AgentInstaller {
                       java.security.ProtectionDomain domain) -> b.visit(i.advice()));
     }
     return builder.installOn(inst);
+  }
+
+  /** The instrumented JDK classes that are loaded already (the others are caught as they load). */
+  private static Class<?>[] loadedTargets(
+      Instrumentation inst, List<JdkInstrumentation> instrumentations) {
+    Set<String> names = new java.util.HashSet<>();
+    for (JdkInstrumentation i : instrumentations) {
+      names.add(i.typeName());
+    }
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> type : inst.getAllLoadedClasses()) {
+      if (names.contains(type.getName())) {
+        loaded.add(type);
+      }
+    }
+    return loaded.toArray(new Class<?>[0]);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CloseRecorder {
   private static final int MAX_LOCAL_ADDRESSES = 256;
+  private static final int MAX_REMOTE_ADDRESSES = 4096;
 
   private final LongAdder[][] totals =
       new LongAdder[Role.values().length][CloseKind.values().length];
@@ -25,6 +26,10 @@ final class CloseRecorder {
   private final EndpointStats otherEndpoints = new EndpointStats(null);
   private final LongAdder endpointOverflow = new LongAdder();
   private final ConcurrentHashMap<InetAddress, InetAddress> localAddresses =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetAddress, InetAddress> remoteAddresses =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetAddress, InetSocketAddress> anyPortPeers =
       new ConcurrentHashMap<>();
   private final RecentActiveCloses recent;
   private final int maxSites;
@@ -53,14 +58,18 @@ final class CloseRecorder {
       long now) {
     totals[role.ordinal()][kind.ordinal()].increment();
     InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
+    EndpointStats endpoint = endpoint(peer);
+    endpoint.byKind[kind.ordinal()].increment();
     SiteStats row = siteRow(closeSite, openSite, role);
-    row.count(kind, peer);
-    endpoint(peer).byKind[kind.ordinal()].increment();
+    // the endpoint row's own key, equal to peer: site rows then keep no address objects of their
+    // own
+    row.count(kind, endpoint.remote != null ? endpoint.remote : peer);
     if (kind == CloseKind.ACTIVE && local != null && remote != null) {
+      // interned: the ring holds 131072 entries, and an accepted socket's address is a new object
       recent.add(
-          internLocal(local.getAddress()),
+          intern(localAddresses, local.getAddress(), MAX_LOCAL_ADDRESSES),
           local.getPort(),
-          remote.getAddress(),
+          intern(remoteAddresses, remote.getAddress(), MAX_REMOTE_ADDRESSES),
           remote.getPort(),
           row,
           now);
@@ -156,21 +165,39 @@ final class CloseRecorder {
 
   /**
    * A server's peers connect from ephemeral ports: group them by address, or the endpoint table
-   * would fill with one row per client port.
+   * would fill with one row per client port. Interned (as many as endpoint rows), so that a close
+   * from a known peer allocates nothing.
    */
-  private static InetSocketAddress anyPort(InetSocketAddress remote) {
-    return new InetSocketAddress(remote.getAddress(), 0);
-  }
-
-  private InetAddress internLocal(InetAddress address) {
-    InetAddress known = localAddresses.get(address);
+  private InetSocketAddress anyPort(InetSocketAddress remote) {
+    InetAddress address = remote.getAddress();
+    if (address == null) {
+      return new InetSocketAddress(address, 0);
+    }
+    InetSocketAddress known = anyPortPeers.get(address);
     if (known != null) {
       return known;
     }
-    if (localAddresses.size() >= MAX_LOCAL_ADDRESSES) {
+    InetSocketAddress created = new InetSocketAddress(address, 0);
+    if (anyPortPeers.size() >= maxEndpoints) {
+      return created;
+    }
+    known = anyPortPeers.putIfAbsent(address, created);
+    return known == null ? created : known;
+  }
+
+  private static InetAddress intern(
+      ConcurrentHashMap<InetAddress, InetAddress> addresses, InetAddress address, int max) {
+    if (address == null) {
+      return null;
+    }
+    InetAddress known = addresses.get(address);
+    if (known != null) {
+      return known;
+    }
+    if (addresses.size() >= max) {
       return address;
     }
-    known = localAddresses.putIfAbsent(address, address);
+    known = addresses.putIfAbsent(address, address);
     return known == null ? address : known;
   }
 

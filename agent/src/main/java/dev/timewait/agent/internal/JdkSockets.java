@@ -200,6 +200,17 @@ final class JdkSockets {
     return remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
   }
 
+  /** Whether the socket's remote address equals {@code expected}, without building an address. */
+  boolean hasRemote(Object socket, InetSocketAddress expected) {
+    if (socket.getClass() == nioSocketImpl) {
+      InetAddress address = (InetAddress) socketImplAddress.get(socket);
+      return address != null
+          && (int) socketImplPort.get(socket) == expected.getPort()
+          && address.equals(expected.getAddress());
+    }
+    return expected.equals(remote(socket));
+  }
+
   /** The local address from {@code getsockname}, or null if the kernel cannot say. */
   InetSocketAddress local(FileDescriptor fd) {
     try {

@@ -25,8 +25,10 @@ final class SiteResolver {
     "sun.management.jmxremote."
   };
 
+  // The first application frame of a close sits about ten frames down (the agent's frames, then the
+  // JDK's socket classes): a first batch of 16 frames finds it in one call into the VM, not two.
   private final StackWalker walker =
-      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+      StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 16);
   private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
   private final ClassLoader agent;
   private final String[] excludes;
@@ -34,6 +36,8 @@ final class SiteResolver {
   private final int maxFrames;
   private final ConcurrentHashMap<FrameKey, CodeSite> sites = new ConcurrentHashMap<>();
   private final LongAdder overflow = new LongAdder();
+  // stateless: one instance serves every walk, so a lookup allocates nothing beyond the JDK's walk
+  private final Walk walk = new Walk();
 
   /**
    * @param agent the agent's own class loader, whose frames are never a site (null: none)
@@ -47,7 +51,7 @@ final class SiteResolver {
 
   /** The site of the calling thread, {@link CodeSite#INTERNAL} for the JMX connector's threads. */
   CodeSite resolve() {
-    return walker.walk(new Walk());
+    return walker.walk(walk);
   }
 
   /** Lookups that found the table full and were counted under {@link CodeSite#OTHER}. */

@@ -124,15 +124,23 @@ final class SocketEventHandler implements CloseSink {
       }
       return;
     }
-    InetSocketAddress remote = sockets.remote(socket);
-    if (remote == null) {
-      return;
-    }
     Connection connection = table.get(fdNumber);
-    if (connection == null || !connection.established || !connection.sameRemote(remote)) {
-      connection = new Connection(Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
-      connection.local = sockets.local(fd);
-      table.put(fdNumber, connection);
+    InetSocketAddress remote;
+    if (connection != null
+        && connection.established
+        && connection.remote != null
+        && sockets.hasRemote(socket, connection.remote)) {
+      remote = connection.remote; // the usual case: no new address object per close
+    } else {
+      remote = sockets.remote(socket);
+      if (remote == null) {
+        return;
+      }
+      if (connection == null || !connection.established || !connection.sameRemote(remote)) {
+        connection = new Connection(Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
+        connection.local = sockets.local(fd);
+        table.put(fdNumber, connection);
+      }
     }
     if (!closing) {
       if (connection.finVerdict == null) {
