@@ -17,6 +17,7 @@ final class SocketEventHandler implements CloseSink {
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final ConnectionTable table;
+  private volatile int[] internalServerPorts = new int[0];
 
   SocketEventHandler(
       JdkSockets sockets,
@@ -55,6 +56,23 @@ final class SocketEventHandler implements CloseSink {
     }
   }
 
+  /** Local ports whose accepted connections are internal (the metrics exporter's). */
+  void internalServerPorts(int[] ports) {
+    internalServerPorts = ports.clone();
+  }
+
+  private boolean isInternalServerPort(Role role, InetSocketAddress local) {
+    if (role != Role.SERVER || local == null) {
+      return false;
+    }
+    for (int port : internalServerPorts) {
+      if (port == local.getPort()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Connections currently tracked (open, seen by the agent). */
   int tracked() {
     return table.size();
@@ -75,8 +93,10 @@ final class SocketEventHandler implements CloseSink {
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
             : resolver.resolve();
-    Connection connection = new Connection(role, site, remote, true, site == CodeSite.INTERNAL);
-    connection.local = sockets.local(fd);
+    InetSocketAddress local = sockets.local(fd);
+    boolean internal = site == CodeSite.INTERNAL || isInternalServerPort(role, local);
+    Connection connection = new Connection(role, site, remote, true, internal);
+    connection.local = local;
     table.put(fdNumber, connection);
   }
 
