@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Every JVM whose agent Prometheus scrapes (one per {@code job} and {@code instance}), as agent
@@ -60,9 +61,9 @@ public record PrometheusFleet(
   public static PrometheusFleet read(PrometheusQuery prometheus, Instant end, Duration window)
       throws PrometheusException {
     Map<String, JvmSeries> jvms = new TreeMap<>();
-    collect(prometheus, end, jvms, true);
+    collect(prometheus, end, jvms, true, name -> name);
     Map<String, JvmSeries> before = new TreeMap<>();
-    collect(prometheus, end.minus(window), before, false);
+    collect(prometheus, end, before, false, name -> atStart(name, window));
     List<Snapshot> now = new ArrayList<>();
     List<Snapshot> atStart = new ArrayList<>();
     for (Map.Entry<String, JvmSeries> e : jvms.entrySet()) {
@@ -75,17 +76,47 @@ public record PrometheusFleet(
     return new PrometheusFleet(now, atStart, agentFindings(prometheus, end));
   }
 
+  /**
+   * A counter at the start of the window: the value now less Prometheus' increase over the window
+   * (right across counter resets), for series that existed then; 0 for series born during the
+   * window in a JVM that was already scraped (Prometheus' increase misses a counter's first value);
+   * nothing for JVMs first scraped during the window.
+   */
+  static String atStart(String name, Duration window) {
+    String w = Math.max(1, window.toSeconds()) + "s";
+    return "clamp_min("
+        + name
+        + " - increase("
+        + name
+        + "["
+        + w
+        + "]), 0) and "
+        + name
+        + " offset "
+        + w
+        + " or "
+        + name
+        + " * 0 and on (job, instance) (timewait_closes_total offset "
+        + w
+        + ")";
+  }
+
   private static void collect(
-      PrometheusQuery prometheus, Instant at, Map<String, JvmSeries> jvms, boolean withCloseWait)
+      PrometheusQuery prometheus,
+      Instant at,
+      Map<String, JvmSeries> jvms,
+      boolean withCloseWait,
+      UnaryOperator<String> counter)
       throws PrometheusException {
-    for (PrometheusQuery.Series s : prometheus.vector("timewait_site_closes_total", at)) {
+    for (PrometheusQuery.Series s :
+        prometheus.vector(counter.apply("timewait_site_closes_total"), at)) {
       jvm(jvms, s).site(s);
     }
-    for (PrometheusQuery.Series s : prometheus.vector("timewait_closes_total", at)) {
+    for (PrometheusQuery.Series s : prometheus.vector(counter.apply("timewait_closes_total"), at)) {
       jvm(jvms, s).total(s);
     }
     for (PrometheusQuery.Series s :
-        prometheus.vector("timewait_endpoint_active_closes_total", at)) {
+        prometheus.vector(counter.apply("timewait_endpoint_active_closes_total"), at)) {
       jvm(jvms, s).endpoints.merge(s.labels().getOrDefault("remote", "?"), s.value(), Double::sum);
     }
     if (withCloseWait) {
