@@ -2,7 +2,6 @@ package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.tools.attach.VirtualMachine;
@@ -70,7 +69,7 @@ class JmxConsoleIT {
                 "-javaagent:"
                     + ChildJvm.AGENT_JAR
                     + "=jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
-                    + "thresholds=churnPerMinute=5"),
+                    + "closeWaitAfter=300ms,thresholds=churnPerMinute=5"),
             LifecycleApp.class,
             List.of())) {
       child.awaitLine("ready");
@@ -85,20 +84,20 @@ class JmxConsoleIT {
         mbeans.addNotificationListener(FINDINGS, (n, handback) -> heard.add(n), null, null);
         child.send("closes 20");
         child.awaitLine("done 20");
-        Notification raised = null;
-        while (raised == null) {
-          Notification n = heard.poll(20, TimeUnit.SECONDS);
-          assertNotNull(n, "no CLIENT_CHURN_SITE notification within 20 s");
-          if ("CLIENT_CHURN_SITE".equals(n.getUserData())) {
-            raised = n;
-          }
-        }
-        assertEquals(FindingsMXBean.RAISED, raised.getType());
+        Notification raised = await(heard, FindingsMXBean.RAISED, "CLIENT_CHURN_SITE");
         assertTrue(
             raised.getMessage().startsWith("warning CLIENT_CHURN_SITE raised"),
             raised.getMessage());
         assertEquals(FINDINGS, raised.getSource());
         assertTrue((Integer) mbeans.getAttribute(FINDINGS, "WarningCount") >= 1);
+
+        child.send("leak 2");
+        child.awaitLine("leaked 2");
+        Notification leak = await(heard, FindingsMXBean.RAISED, "CLOSE_WAIT_LEAK");
+        assertTrue(leak.getMessage().startsWith("critical CLOSE_WAIT_LEAK"), leak.getMessage());
+        child.send("release");
+        child.awaitLine("released 2");
+        await(heard, FindingsMXBean.CLEARED, "CLOSE_WAIT_LEAK");
       }
 
       StringBuilder script = new StringBuilder();
@@ -123,12 +122,25 @@ class JmxConsoleIT {
           assertTrue(out.contains(attribute + " = "), attribute + " missing:\n" + out + err);
         }
       }
-      assertTrue(out.contains("ActiveCloses = 20;"), out);
+      assertTrue(out.contains("PassiveCloses = 22;"), "20 server-side and 2 leaked: " + out);
       assertTrue(out.contains("CLIENT_CHURN_SITE"), "the Findings table shows the finding");
       assertTrue(out.contains("LifecycleApp.closeFirst("), "the site rows show the site");
       child.send("exit");
       child.finish(30);
     }
+  }
+
+  /** The next notification of {@code type} about finding {@code id}, within 20 s. */
+  private static Notification await(BlockingQueue<Notification> heard, String type, String id)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      Notification n = heard.poll(1, TimeUnit.SECONDS);
+      if (n != null && n.getType().equals(type) && id.equals(n.getUserData())) {
+        return n;
+      }
+    }
+    throw new AssertionError("no " + type + " for " + id + " within 20 s");
   }
 
   static String localJmxUrl(long pid) throws Exception {

@@ -40,6 +40,7 @@ class PrometheusServerIT {
         dir.resolve("prometheus.yml"),
         "global:\n"
             + "  scrape_interval: 1s\n"
+            + "  scrape_timeout: 1s\n"
             + "  evaluation_interval: 1s\n"
             + "rule_files: ['"
             + PrometheusFiles.ALERTS.toAbsolutePath()
@@ -72,7 +73,8 @@ class PrometheusServerIT {
       // Scraped before the traffic and for longer than the report's window, as in production.
       awaitOne(
           client, api, "timewait_closes_total{kind=\"ACTIVE\",role=\"CLIENT\"} == 0", 60_000, dir);
-      Thread.sleep(6000);
+      long firstScrape = System.currentTimeMillis();
+      Thread.sleep(8000);
       child.send("closes 20");
       child.awaitLine("done 20");
       JsonNode site =
@@ -108,6 +110,9 @@ class PrometheusServerIT {
         assertEquals("success", answer.get("status").asText(), expr + ": " + answer);
       }
 
+      // The report's window starts a second after the first scrape: before the traffic even when
+      // the report's own JVM takes seconds to start on a busy machine.
+      long window = (System.currentTimeMillis() - firstScrape) / 1000 - 1;
       List<String> command = new ArrayList<>();
       command.add(ChildJvm.javas().get(0).toString());
       command.addAll(
@@ -118,7 +123,7 @@ class PrometheusServerIT {
               "--prometheus",
               api,
               "--duration",
-              "5s",
+              window + "s",
               "--threshold",
               "churnPerMinute=5",
               "--format",
