@@ -11,7 +11,9 @@ import dev.timewait.analyzer.rules.Severity;
 import dev.timewait.analyzer.rules.SnapshotMatch;
 import dev.timewait.analyzer.rules.Thresholds;
 import dev.timewait.analyzer.snapshot.SnapshotReader;
+import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +27,23 @@ import javax.management.ObjectName;
 /**
  * Serves {@code dev.timewait:type=Findings}: runs the analyzer's rules on this JVM's snapshot and
  * the host monitor's latest sample, on the agent's background thread, and notifies listeners when a
- * finding appears or clears.
+ * finding appears or clears. Site rates come from the snapshot of about a minute ago; the recent
+ * closes themselves stay out of the rule input, which keeps a run small on the busiest JVM (the
+ * host monitor has already matched them with the kernel's table).
  */
 final class FindingsBean extends NotificationBroadcasterSupport implements FindingsMXBean {
+  private static final long RATE_WINDOW_MILLIS = 60_000;
+  private static final long KEEP_EVERY_MILLIS = 5_000;
+
   private final Snapshot snapshot;
   private final HostMonitor host;
   private final Thresholds thresholds;
   private final ObjectName name;
   private final AtomicLong sequence = new AtomicLong();
+
+  /** Earlier snapshots, oldest first, at least {@link #KEEP_EVERY_MILLIS} apart, for rates. */
+  private final ArrayDeque<dev.timewait.analyzer.snapshot.Snapshot> history = new ArrayDeque<>();
+
   private volatile State state = new State(Map.of(), 0, 0);
 
   /** One analyzer run's result, replaced as a whole. */
@@ -75,7 +86,8 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
   void refresh(long now) throws Exception {
     long started = System.nanoTime();
     dev.timewait.analyzer.snapshot.Snapshot model =
-        new SnapshotReader().read(snapshot.toJson(now), "this JVM");
+        new SnapshotReader().read(snapshot.toJsonWithoutRecentCloses(now), "this JVM");
+    dev.timewait.analyzer.snapshot.Snapshot start = rateStart(model, now);
     HostMonitor.State hostState = host == null ? null : host.state();
     HostSample sample = null;
     List<SnapshotMatch> matches = List.of();
@@ -90,7 +102,13 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
     }
     AnalysisInput input =
         new AnalysisInput(
-            sample, sample, List.of(), List.of(model), List.of(), thresholds, matches);
+            sample,
+            sample,
+            List.of(),
+            List.of(model),
+            start == null ? List.of() : List.of(start),
+            thresholds,
+            matches);
     List<Finding> findings = Analyzer.standard().analyze(input);
     State before = state;
     Map<String, Row> rows = new LinkedHashMap<>();
@@ -115,6 +133,31 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
         send(CLEARED, e.getValue().finding, now);
       }
     }
+  }
+
+  /**
+   * The kept snapshot closest to a minute before {@code model} (null on the first run); keeps
+   * {@code model} for later runs.
+   */
+  private dev.timewait.analyzer.snapshot.Snapshot rateStart(
+      dev.timewait.analyzer.snapshot.Snapshot model, long now) {
+    while (history.size() > 1
+        && second(history).takenAt().toEpochMilli() <= now - RATE_WINDOW_MILLIS) {
+      history.removeFirst();
+    }
+    dev.timewait.analyzer.snapshot.Snapshot start = history.peekFirst();
+    dev.timewait.analyzer.snapshot.Snapshot last = history.peekLast();
+    if (last == null || now - last.takenAt().toEpochMilli() >= KEEP_EVERY_MILLIS) {
+      history.addLast(model);
+    }
+    return start;
+  }
+
+  private static dev.timewait.analyzer.snapshot.Snapshot second(
+      ArrayDeque<dev.timewait.analyzer.snapshot.Snapshot> deque) {
+    Iterator<dev.timewait.analyzer.snapshot.Snapshot> it = deque.iterator();
+    it.next();
+    return it.next();
   }
 
   private void send(String type, Finding finding, long now) {
