@@ -14,8 +14,12 @@ final class ExporterPorts {
 
   /** The ports of this process; none when its command line cannot be read. */
   static int[] ofThisProcess() {
-    Optional<String[]> args = ProcessHandle.current().info().arguments();
-    return args.isPresent() ? of(List.of(args.get())) : new int[0];
+    try {
+      Optional<String[]> args = ProcessHandle.current().info().arguments();
+      return args.isPresent() ? of(List.of(args.get())) : new int[0];
+    } catch (RuntimeException e) {
+      return new int[0]; // a security manager, say: scrapes then count as a site of their own
+    }
   }
 
   static int[] of(List<String> arguments) {
