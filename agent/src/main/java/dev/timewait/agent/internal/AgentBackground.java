@@ -2,6 +2,8 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import dev.timewait.agent.internal.jmx.DescribedMBean;
+import dev.timewait.agent.internal.jmx.FindingsMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ final class AgentBackground implements Runnable {
   static final String CLOSES_NAME = "dev.timewait:type=Closes";
   static final String AGENT_NAME = "dev.timewait:type=Agent";
   static final String HOST_NAME = "dev.timewait:type=Host";
+  static final String FINDINGS_NAME = "dev.timewait:type=Findings";
 
   private final AgentOptions options;
   private final Snapshot snapshot;
@@ -27,6 +30,7 @@ final class AgentBackground implements Runnable {
   private final ClosesMXBean closes;
   private final AgentMXBean agent;
   private final HostMXBean host;
+  private final FindingsMXBean findings;
   private final long firstDelayMillis;
   private final List<ObjectName> registered = new ArrayList<>();
   private volatile boolean stopped;
@@ -41,6 +45,7 @@ final class AgentBackground implements Runnable {
       ClosesMXBean closes,
       AgentMXBean agent,
       HostMXBean host,
+      FindingsMXBean findings,
       long firstDelayMillis) {
     this.options = options;
     this.snapshot = snapshot;
@@ -49,6 +54,7 @@ final class AgentBackground implements Runnable {
     this.closes = closes;
     this.agent = agent;
     this.host = host;
+    this.findings = findings;
     this.firstDelayMillis = firstDelayMillis;
   }
 
@@ -124,10 +130,13 @@ final class AgentBackground implements Runnable {
   private void registerMBeans() {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      register(server, CLOSES_NAME, closes);
-      register(server, AGENT_NAME, agent);
+      register(server, CLOSES_NAME, DescribedMBean.of(closes, ClosesMXBean.class));
+      register(server, AGENT_NAME, DescribedMBean.of(agent, AgentMXBean.class));
       if (host != null) {
-        register(server, HOST_NAME, host);
+        register(server, HOST_NAME, DescribedMBean.of(host, HostMXBean.class));
+      }
+      if (findings != null) {
+        register(server, FINDINGS_NAME, DescribedMBean.of(findings, FindingsMXBean.class));
       }
     } catch (Throwable t) {
       errors.record("MBean registration", t);

@@ -69,6 +69,7 @@ public final class AgentInstaller {
     ConnectionTable connections = new ConnectionTable();
     SocketEventHandler handler =
         new SocketEventHandler(sockets, resolver, recorder, connections, errors);
+    handler.internalServerPorts(ExporterPorts.ofThisProcess());
     CloseWaitTracker closeWait =
         new CloseWaitTracker(connections, sockets, options.closeWaitAfter.toMillis());
     AgentInfo info = new AgentInfo();
@@ -87,21 +88,42 @@ public final class AgentInstaller {
     CloseBridge.install(handler);
     ResettableClassFileTransformer transformer = instrument(inst, instrumentations, errors);
 
+    FindingsBean findings =
+        options.jmx
+            ? new FindingsBean(snapshot, host, options.thresholds, AgentBackground.FINDINGS_NAME)
+            : null;
     AgentBackground background =
         new AgentBackground(
             options,
             snapshot,
             errors,
-            () -> closeWait.scan(System.currentTimeMillis()),
+            () -> {
+              long now = System.currentTimeMillis();
+              closeWait.scan(now);
+              refresh(findings, now, errors);
+            },
             new ClosesBean(recorder, handler, closeWait),
             new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
             host == null ? null : new HostBean(host),
+            findings,
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();
     if (host != null) {
       host.start();
     }
     return new Running(transformer, background, host);
+  }
+
+  /** A failing rule run is counted; the scan and the snapshot go on. */
+  private static void refresh(FindingsBean findings, long now, AgentErrors errors) {
+    if (findings == null) {
+      return;
+    }
+    try {
+      findings.refresh(now);
+    } catch (Throwable t) {
+      errors.record("findings", t);
+    }
   }
 
   private static ResettableClassFileTransformer instrument(

@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.analyzer.rules.Thresholds;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,8 @@ public final class AgentOptions {
           "closeWaitAfter",
           "host",
           "hostInterval",
-          "tableInterval");
+          "tableInterval",
+          "thresholds");
 
   final Path snapshot;
   final Duration interval;
@@ -58,6 +60,7 @@ public final class AgentOptions {
   final boolean host;
   final Duration hostInterval;
   final Duration tableInterval;
+  final Thresholds thresholds;
   private final Map<String, String> given;
 
   private AgentOptions(Map<String, String> given) {
@@ -80,6 +83,7 @@ public final class AgentOptions {
     tableInterval =
         duration(
             "tableInterval", given.getOrDefault("tableInterval", "60s"), Duration.ofMillis(100));
+    thresholds = thresholds(given.getOrDefault("thresholds", ""));
     List<String> excludes = new ArrayList<>(DEFAULT_EXCLUDES);
     if (given.containsKey("exclude")) {
       for (String prefix : given.get("exclude").split(";")) {
@@ -174,6 +178,27 @@ public final class AgentOptions {
     }
     throw new IllegalArgumentException(
         "option '" + key + "': '" + printable(value) + "' is not true or false");
+  }
+
+  /** {@code churnPerMinute=10;portWarn=0.4}: the analyzer's thresholds for the Findings MBean. */
+  private static Thresholds thresholds(String value) {
+    Thresholds thresholds = Thresholds.defaults();
+    for (String pair : value.split(";")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "option 'thresholds': '" + printable(pair) + "' is not name=value");
+      }
+      try {
+        thresholds = thresholds.with(pair.substring(0, eq), pair.substring(eq + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("option 'thresholds': " + printable(e.getMessage()));
+      }
+    }
+    return thresholds;
   }
 
   private static Path path(String value) {

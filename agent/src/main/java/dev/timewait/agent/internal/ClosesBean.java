@@ -1,6 +1,9 @@
 package dev.timewait.agent.internal;
 
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import dev.timewait.agent.internal.jmx.SiteCloses;
+import dev.timewait.agent.internal.jmx.SiteKey;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -52,6 +55,20 @@ final class ClosesBean implements ClosesMXBean {
       for (Role role : Role.values()) {
         out.put(kind.name() + "/" + role.name(), recorder.total(role, kind));
       }
+    }
+    return out;
+  }
+
+  @Override
+  public Map<SiteKey, SiteCloses> getSiteCloses() {
+    Map<SiteKey, SiteCloses> out = new HashMap<>();
+    for (SiteStats row : recorder.sites()) {
+      out.put(
+          new SiteKey(row.closeSite.frame, row.openSite.frame, row.role.name()),
+          new SiteCloses(
+              row.count(CloseKind.ACTIVE),
+              row.count(CloseKind.PASSIVE),
+              row.count(CloseKind.ABORTIVE)));
     }
     return out;
   }

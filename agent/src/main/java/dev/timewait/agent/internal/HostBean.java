@@ -125,6 +125,27 @@ final class HostBean implements HostMXBean {
   }
 
   @Override
+  public long getTimeWaitOverflows() {
+    HostSample s = counters();
+    Long n = s == null ? null : s.counters().timeWaitOverflow();
+    return n == null ? -1 : n;
+  }
+
+  @Override
+  public long getMaxTimeWaitBuckets() {
+    HostSample s = counters();
+    Long n = s == null ? null : s.settings().tcpMaxTwBuckets();
+    return n == null ? -1 : n;
+  }
+
+  @Override
+  public int getTwRecycle() {
+    HostSample s = counters();
+    Integer n = s == null ? null : s.settings().tcpTwRecycle();
+    return n == null ? -1 : n;
+  }
+
+  @Override
   public long getLastTableSampleMillis() {
     return monitor.state().tableMillis;
   }

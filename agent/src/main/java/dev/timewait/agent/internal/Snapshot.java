@@ -30,6 +30,15 @@ final class Snapshot {
   }
 
   String toJson(long nowMillis) {
+    return toJson(nowMillis, true);
+  }
+
+  /** Without the recent active closes: a few kilobytes however busy the JVM is. */
+  String toJsonWithoutRecentCloses(long nowMillis) {
+    return toJson(nowMillis, false);
+  }
+
+  private String toJson(long nowMillis, boolean recentCloses) {
     JsonWriter json = new JsonWriter().beginObject();
     json.field("schema", SCHEMA)
         .field("takenAt", Instant.ofEpochMilli(nowMillis).toString())
@@ -64,7 +73,9 @@ final class Snapshot {
     if (host != null) {
       host.writeJson(json);
     }
-    writeRecent(json, nowMillis);
+    if (recentCloses) {
+      writeRecent(json, nowMillis);
+    }
     return json.endObject().toString();
   }
 

@@ -18,6 +18,7 @@ final class SocketEventHandler implements CloseSink {
   private final AgentErrors errors;
   private final ConnectionTable table;
   private final HttpRequestSites requests = new HttpRequestSites();
+  private volatile int[] internalServerPorts = new int[0];
 
   SocketEventHandler(
       JdkSockets sockets,
@@ -65,6 +66,23 @@ final class SocketEventHandler implements CloseSink {
     }
   }
 
+  /** Local ports whose accepted connections are internal (the metrics exporter's). */
+  void internalServerPorts(int[] ports) {
+    internalServerPorts = ports.clone();
+  }
+
+  private boolean isInternalServerPort(Role role, InetSocketAddress local) {
+    if (role != Role.SERVER || local == null) {
+      return false;
+    }
+    for (int port : internalServerPorts) {
+      if (port == local.getPort()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Connections currently tracked (open, seen by the agent). */
   int tracked() {
     return table.size();
@@ -85,8 +103,10 @@ final class SocketEventHandler implements CloseSink {
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
             : openSite();
-    Connection connection = new Connection(role, site, remote, true, site == CodeSite.INTERNAL);
-    connection.local = sockets.local(fd);
+    InetSocketAddress local = sockets.local(fd);
+    boolean internal = site == CodeSite.INTERNAL || isInternalServerPort(role, local);
+    Connection connection = new Connection(role, site, remote, true, internal);
+    connection.local = local;
     table.put(fdNumber, connection);
   }
 

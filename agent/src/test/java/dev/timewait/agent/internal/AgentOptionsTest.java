@@ -92,4 +92,23 @@ class AgentOptionsTest {
       }
     }
   }
+
+  @Test
+  void thresholdsForTheFindingsMBean() {
+    AgentOptions o = AgentOptions.parse("thresholds=churnPerMinute=5;portWarn=0.4,interval=1s");
+    assertEquals(5, o.thresholds.churnPerMinute());
+    assertEquals(0.4, o.thresholds.portWarn());
+    assertEquals(
+        dev.timewait.analyzer.rules.Thresholds.defaults().closeWait(), o.thresholds.closeWait());
+    assertEquals(
+        dev.timewait.analyzer.rules.Thresholds.defaults(),
+        AgentOptions.parse("").thresholds,
+        "the analyzer's defaults");
+    for (String bad :
+        new String[] {"thresholds=bogus=1", "thresholds=portWarn", "thresholds=portWarn=x"}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(bad));
+      assertTrue(e.getMessage().startsWith("option 'thresholds': "), e.getMessage());
+    }
+  }
 }

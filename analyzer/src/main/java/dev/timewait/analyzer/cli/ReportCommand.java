@@ -3,6 +3,9 @@ package dev.timewait.analyzer.cli;
 import dev.timewait.analyzer.host.HostCollector;
 import dev.timewait.analyzer.host.HostRoot;
 import dev.timewait.analyzer.host.LinuxProcCollector;
+import dev.timewait.analyzer.prometheus.PrometheusException;
+import dev.timewait.analyzer.prometheus.PrometheusFleet;
+import dev.timewait.analyzer.prometheus.PrometheusQuery;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
 import dev.timewait.analyzer.report.ReportRenderer;
@@ -14,6 +17,7 @@ import dev.timewait.analyzer.rules.Thresholds;
 import dev.timewait.analyzer.snapshot.Snapshot;
 import dev.timewait.analyzer.snapshot.SnapshotException;
 import dev.timewait.analyzer.snapshot.SnapshotReader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +60,7 @@ final class ReportCommand implements Callable<Integer> {
 
   private static final Duration LIVE_DEFAULT = Duration.ofSeconds(10);
   private static final Duration COUNTER_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration PROMETHEUS_WINDOW = Duration.ofMinutes(5);
 
   @Spec CommandSpec spec;
 
@@ -81,6 +86,14 @@ final class ReportCommand implements Callable<Integer> {
       paramLabel = "PID",
       description = "A running JVM whose agent is read over its local JMX connector; repeatable.")
   List<Long> pids = new ArrayList<>();
+
+  @Option(
+      names = "--prometheus",
+      paramLabel = "URL",
+      description =
+          "A Prometheus server that scrapes the agents through the JMX exporter: a fleet report"
+              + " from its query API, rates over --duration (default 5m); no host is sampled.")
+  URI prometheus;
 
   @Option(names = "--attach", description = "With --pid: load the agent first when it is absent.")
   boolean attach;
@@ -171,10 +184,18 @@ final class ReportCommand implements Callable<Integer> {
       List<Snapshot> atEnd = window.isZero() ? atStart : readJvms(jvms, reader, progress);
       List<Snapshot> all = new ArrayList<>(fileSnapshots);
       all.addAll(atEnd);
-      AnalysisInput input =
-          host.input(all, window.isZero() ? List.of() : atStart, thresholds, progress);
+      List<Snapshot> starts = new ArrayList<>(window.isZero() ? List.of() : atStart);
+      PrometheusFleet fleet = readPrometheus(sources, progress);
+      if (fleet != null) {
+        all.addAll(fleet.now());
+        starts.addAll(fleet.atStart());
+      }
+      AnalysisInput input = host.input(all, starts, thresholds, progress);
       progress.done();
       List<Finding> findings = Analyzer.standard().analyze(input);
+      if (fleet != null) {
+        findings = fleet.withAgentFindings(findings);
+      }
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
       write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
@@ -189,6 +210,32 @@ final class ReportCommand implements Callable<Integer> {
       for (JvmConnection jvm : jvms) {
         jvm.close();
       }
+    }
+  }
+
+  private PrometheusFleet readPrometheus(List<String> sources, Progress progress) {
+    if (prometheus == null) {
+      return null;
+    }
+    progress.show("querying " + prometheus + " ...");
+    Duration lookBack = duration == null || duration.isZero() ? PROMETHEUS_WINDOW : duration;
+    try {
+      PrometheusFleet fleet =
+          PrometheusFleet.read(new PrometheusQuery(prometheus), Instant.now(), lookBack);
+      if (fleet.now().isEmpty()) {
+        throw new CliException("no timewait_* series at " + prometheus);
+      }
+      sources.add(
+          "Prometheus "
+              + prometheus
+              + ": "
+              + fleet.now().size()
+              + " JVM(s), rates over "
+              + lookBack.toSeconds()
+              + " s");
+      return fleet;
+    } catch (PrometheusException e) {
+      throw new CliException(e.getMessage(), e);
     }
   }
 
@@ -213,9 +260,9 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private HostCollector collector(List<String> sources) {
-    if (noHost) {
-      if (snapshots.isEmpty() && pids.isEmpty()) {
-        throw new CliException("--no-host needs --snapshot or --pid");
+    if (noHost || (prometheus != null && hostRoot == null)) {
+      if (snapshots.isEmpty() && pids.isEmpty() && prometheus == null) {
+        throw new CliException("--no-host needs --snapshot, --pid or --prometheus");
       }
       return null;
     }
@@ -230,6 +277,9 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   private Duration window() {
+    if (prometheus != null && pids.isEmpty()) {
+      return Duration.ZERO; // nothing is sampled live: --duration is Prometheus' look-back
+    }
     if (duration != null) {
       return duration;
     }

@@ -31,9 +31,12 @@ public final class AgentActivity {
     if (snapshot.jvm() == null) {
       return "unknown JVM";
     }
-    String host = snapshot.jvm().hostName() == null ? "" : snapshot.jvm().hostName() + " ";
+    String host = snapshot.jvm().hostName() == null ? "" : snapshot.jvm().hostName();
     String main = snapshot.jvm().mainClass() == null ? "" : " (" + snapshot.jvm().mainClass() + ")";
-    return host + "pid " + snapshot.jvm().pid() + main;
+    if (snapshot.jvm().pid() <= 0 && !host.isEmpty()) {
+      return host + main; // a JVM known by its scrape address, not by a process id
+    }
+    return (host.isEmpty() ? "" : host + " ") + "pid " + snapshot.jvm().pid() + main;
   }
 
   /** The active-close rate of every site of every snapshot, busiest first. */

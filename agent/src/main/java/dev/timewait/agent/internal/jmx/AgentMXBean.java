@@ -3,37 +3,40 @@ package dev.timewait.agent.internal.jmx;
 import java.util.Map;
 
 /** {@code dev.timewait:type=Agent}: the agent itself, its options, health and full snapshot. */
+@Description("The timewait agent: version, options, health and the whole snapshot")
 public interface AgentMXBean {
+  @Description("Agent version")
   String getVersion();
 
+  @Description("Java version of this JVM")
   String getJavaVersion();
 
-  /** The JDK classes and methods instrumented. */
+  @Description("The JDK classes and methods instrumented")
   String[] getInstrumentedPaths();
 
-  /** How the peer's FIN is detected: by asking the kernel (Linux) or from EOF. */
+  @Description("How the peer's FIN is detected: by asking the kernel (Linux) or from EOF")
   String getPeerFinDetection();
 
-  /** Options as given on the command line or at attach. */
+  @Description("Options as given on the command line or at attach")
   Map<String, String> getOptions();
 
-  /** Errors inside the agent, counted and suppressed; the application never sees them. */
+  @Description("Errors inside the agent, counted and suppressed; the application never sees them")
   long getErrorCount();
 
-  /** Closes counted under "(other sites)" because the site table was full. */
+  @Description("Closes counted under '(other sites)' because the site table was full")
   long getSiteOverflow();
 
-  /** Closes counted under "(other endpoints)" because the endpoint table was full. */
+  @Description("Closes counted under '(other endpoints)' because the endpoint table was full")
   long getEndpointOverflow();
 
-  /** Recent active closes overwritten while younger than 60 s. */
+  @Description("Recent active closes overwritten while younger than 60 s")
   long getRecentCloseOverflow();
 
-  /**
-   * Closes of the agent's own and the JMX connector's sockets, not counted as application closes.
-   */
+  @Description(
+      "Closes of the agent's own, the JMX connector's and the metrics exporter's sockets, not"
+          + " counted as application closes")
   long getInternalCloses();
 
-  /** The whole state as {@code timewait.snapshot/1} JSON. */
+  @Description("The whole state as timewait.snapshot/1 JSON")
   String getSnapshotJson();
 }

@@ -6,47 +6,56 @@ import java.util.Map;
  * {@code dev.timewait:type=Host}: the host's TIME_WAIT situation as this JVM's agent samples it,
  * and how much of it this JVM's code owns.
  */
+@Description("The host's TIME_WAIT situation as sampled by this JVM's agent")
 public interface HostMXBean {
-  /** Kernel release, e.g. {@code 6.1.0-18-amd64}. */
+  @Description("Kernel release, e.g. 6.1.0-18-amd64")
   String getKernel();
 
-  /** How the host is sampled: {@code linux-proc} or {@code oshi}. */
+  @Description("How the host is sampled: linux-proc or oshi")
   String getCollector();
 
-  /** TIME_WAIT sockets on the host now (-1 when unknown). */
+  @Description("TIME_WAIT sockets on the host now (-1 when unknown)")
   long getTimeWait();
 
-  /** CLOSE_WAIT sockets on the host at the last table sample (-1 when unknown). */
+  @Description("CLOSE_WAIT sockets on the host at the last table sample (-1 when unknown)")
   long getCloseWait();
 
-  /** Client-side TIME_WAIT by destination, keyed {@code localIp -> remoteIp:port}. */
+  @Description("Client-side TIME_WAIT by destination, keyed 'localIp -> remoteIp:port'")
   Map<String, Long> getTimeWaitByDestination();
 
-  /** Share of the usable ephemeral port range each destination uses, 0..1. */
+  @Description("Share of the usable ephemeral port range each client destination uses, 0..1")
   Map<String, Double> getPortRangeUseByDestination();
 
-  /** Server-side TIME_WAIT by local listening port. */
+  @Description("Server-side TIME_WAIT by local listening port")
   Map<String, Long> getTimeWaitByListeningPort();
 
-  /** This JVM's recent active closes that the kernel holds in TIME_WAIT. */
+  @Description("This JVM's recent active closes that the kernel holds in TIME_WAIT")
   long getConfirmedTimeWait();
 
-  /**
-   * Share of this JVM's recent active closes that the kernel holds in TIME_WAIT, 0..1 (-1: none).
-   */
+  @Description(
+      "Share of this JVM's recent active closes the kernel holds in TIME_WAIT, 0..1 (-1: none)")
   double getConfirmedShare();
 
-  /**
-   * Share of the host's TIME_WAIT sockets that this JVM's code owns, 0..1 (-1: none on the host).
-   */
+  @Description("Share of the host's TIME_WAIT sockets this JVM's code owns, 0..1 (-1: none)")
   double getOwnedShareOfHost();
 
-  /** TIME_WAIT sockets on the host owned by each close site of this JVM. */
+  @Description("TIME_WAIT sockets on the host owned by each close site of this JVM")
   Map<String, Long> getOwnedTimeWaitBySite();
 
-  /** Milliseconds the last connection-table sample took. */
+  @Description(
+      "Closes that skipped TIME_WAIT because tcp_max_tw_buckets was full (TcpExt"
+          + " TCPTimeWaitOverflow since boot, -1 when unknown)")
+  long getTimeWaitOverflows();
+
+  @Description("net.ipv4.tcp_max_tw_buckets (-1 when unknown)")
+  long getMaxTimeWaitBuckets();
+
+  @Description("net.ipv4.tcp_tw_recycle: 0 or 1, -1 when the kernel has none (4.12 and later)")
+  int getTwRecycle();
+
+  @Description("Milliseconds the last connection-table sample took")
   long getLastTableSampleMillis();
 
-  /** What could not be sampled on this host, and why. */
+  @Description("What could not be sampled on this host, and why")
   String[] getUnavailable();
 }

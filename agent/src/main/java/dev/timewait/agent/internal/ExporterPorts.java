@@ -1,0 +1,45 @@
+package dev.timewait.agent.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ports of the Prometheus JMX exporter agents of this JVM, read from its command line ({@code
+ * -javaagent:.../jmx_prometheus_javaagent-1.0.1.jar=[host:]port:config.yaml}). Connections accepted
+ * on them are scrapes, not application traffic.
+ */
+final class ExporterPorts {
+  private ExporterPorts() {}
+
+  /** The ports of this process; none when its command line cannot be read. */
+  static int[] ofThisProcess() {
+    try {
+      Optional<String[]> args = ProcessHandle.current().info().arguments();
+      return args.isPresent() ? of(List.of(args.get())) : new int[0];
+    } catch (RuntimeException e) {
+      return new int[0]; // a security manager, say: scrapes then count as a site of their own
+    }
+  }
+
+  static int[] of(List<String> arguments) {
+    List<Integer> ports = new ArrayList<>();
+    for (String arg : arguments) {
+      int eq = arg.indexOf('=');
+      if (!arg.startsWith("-javaagent:") || eq < 0 || !arg.contains("jmx_prometheus")) {
+        continue;
+      }
+      for (String part : arg.substring(eq + 1).split(":")) {
+        if (!part.isEmpty() && part.length() <= 5 && part.chars().allMatch(Character::isDigit)) {
+          ports.add(Integer.parseInt(part));
+          break;
+        }
+      }
+    }
+    int[] out = new int[ports.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ports.get(i);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.timewait.agent.internal.jmx;
+
+/**
+ * One code site row: close site, open site and role. As an MXBean map key it becomes a composite
+ * index, which the Prometheus JMX exporter turns into the labels {@code key_site}, {@code
+ * key_openSite} and {@code key_role}.
+ */
+public final class SiteKey {
+  private final String site;
+  private final String openSite;
+  private final String role;
+
+  public SiteKey(String site, String openSite, String role) {
+    this.site = site;
+    this.openSite = openSite;
+    this.role = role;
+  }
+
+  /** The first application frame of the closing thread. */
+  public String getSite() {
+    return site;
+  }
+
+  /** The first application frame of the thread that connected or accepted. */
+  public String getOpenSite() {
+    return openSite;
+  }
+
+  /** {@code CLIENT}, {@code SERVER} or {@code UNKNOWN}. */
+  public String getRole() {
+    return role;
+  }
+}
