@@ -42,6 +42,7 @@ public final class AgentOptions {
           "jmxDelay",
           "closeWaitAfter",
           "host",
+          "hostRoot",
           "hostInterval",
           "tableInterval");
 
@@ -56,13 +57,14 @@ public final class AgentOptions {
   final Duration jmxDelay;
   final Duration closeWaitAfter;
   final boolean host;
+  final Path hostRoot;
   final Duration hostInterval;
   final Duration tableInterval;
   private final Map<String, String> given;
 
   private AgentOptions(Map<String, String> given) {
     this.given = given;
-    snapshot = given.containsKey("snapshot") ? path(given.get("snapshot")) : null;
+    snapshot = given.containsKey("snapshot") ? path("snapshot", given.get("snapshot")) : null;
     interval = duration("interval", given.getOrDefault("interval", "10s"), Duration.ofMillis(100));
     maxSites = integer("maxSites", given.getOrDefault("maxSites", "1000"), 1, 1_000_000);
     maxEndpoints =
@@ -75,6 +77,7 @@ public final class AgentOptions {
     closeWaitAfter =
         duration("closeWaitAfter", given.getOrDefault("closeWaitAfter", "30s"), Duration.ZERO);
     host = bool("host", given.getOrDefault("host", "true"));
+    hostRoot = path("hostRoot", given.getOrDefault("hostRoot", "/"));
     hostInterval =
         duration("hostInterval", given.getOrDefault("hostInterval", "15s"), Duration.ofMillis(100));
     tableInterval =
@@ -176,7 +179,7 @@ public final class AgentOptions {
         "option '" + key + "': '" + printable(value) + "' is not true or false");
   }
 
-  private static Path path(String value) {
+  private static Path path(String key, String value) {
     try {
       if (value.isEmpty()) {
         throw new InvalidPathException(value, "empty");
@@ -184,7 +187,7 @@ public final class AgentOptions {
       return Path.of(value);
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(
-          "option 'snapshot': '" + printable(value) + "' is not a file path");
+          "option '" + key + "': '" + printable(value) + "' is not a file path");
     }
   }
 

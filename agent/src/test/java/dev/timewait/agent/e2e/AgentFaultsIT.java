@@ -1,0 +1,137 @@
+package dev.timewait.agent.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Parts of the agent failing on every call ({@code -Dtimewait.faults}), its threads interrupted or
+ * out of memory: the application sees exactly what it sees without the agent, and the agent counts
+ * and logs its errors at most once per kind.
+ */
+class AgentFaultsIT {
+  private static final String ECHO = "echo 300";
+
+  static Stream<Path> javas() {
+    return ChildJvm.javas().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
+  void failingRecorderSamplerAndJmxLeaveTheApplicationAlone(Path java, @TempDir Path dir)
+      throws Exception {
+    String expected = run(java, List.of(), ECHO);
+    try (ChildJvm child =
+        ChildJvm.start(
+            java,
+            List.of(
+                "-Dtimewait.faults=recorder,sampler,jmx",
+                "-javaagent:"
+                    + ChildJvm.AGENT_JAR
+                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms"),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send(ECHO);
+      assertEquals(expected, child.awaitLine("echoed"), "same bytes with the faults");
+      child.send(ECHO);
+      assertEquals(expected, child.awaitLine("echoed"));
+      Thread.sleep(1000); // several host samples and snapshot rounds
+      child.send("attr Closes ActiveCloses");
+      assertEquals("attr error RuntimeMBeanException", child.awaitLine("attr"));
+      child.send("attr Host TimeWait");
+      assertEquals("attr error RuntimeMBeanException", child.awaitLine("attr"));
+      child.send("attr Agent ErrorCount");
+      long errors = Long.parseLong(child.awaitLine("attr").substring(5));
+      // every close of both ends of 600 connections failed in the recorder, plus samples and reads
+      assertTrue(errors >= 1200 + 2 + 2, "ErrorCount " + errors);
+      child.send("exit");
+      child.finish(30);
+      Map<String, Long> linesPerKind = agentErrorLinesByKind(child.stderr());
+      assertEquals(
+          Map.of(
+              "socket event", 1L,
+              "host sample", 1L,
+              "JMX ClosesMXBean", 1L,
+              "JMX HostMXBean", 1L),
+          linesPerKind,
+          child.stderr());
+      assertEquals(4, child.stderr().lines().count(), "nothing else on stderr: " + child.stderr());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
+  void agentThreadsOutOfMemoryOrStoppedLeaveTheApplicationAndTheHooksWorking(
+      Path java, @TempDir Path dir) throws Exception {
+    String expected = run(java, List.of(), ECHO);
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            java,
+            List.of(
+                "-Xmx64m",
+                "-Dtimewait.faults=oom",
+                "-javaagent:"
+                    + ChildJvm.AGENT_JAR
+                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,snapshot="
+                    + snapshot),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send(ECHO);
+      assertEquals(expected, child.awaitLine("echoed"), "while the agent thread runs out of heap");
+      Thread.sleep(500);
+      child.send("stop-agent-threads");
+      assertEquals("stopped 2", child.awaitLine("stopped"), "timewait-agent and timewait-host");
+      child.send(ECHO);
+      assertEquals(expected, child.awaitLine("echoed"), "with the agent's threads gone");
+      child.send("attr Closes ActiveCloses");
+      assertEquals("attr 600", child.awaitLine("attr"), "the hooks still count");
+      child.send("attr Agent ErrorCount");
+      assertTrue(Long.parseLong(child.awaitLine("attr").substring(5)) >= 2, "OOMs counted");
+      child.send("exit");
+      child.finish(30);
+      assertTrue(
+          child.stderr().contains("timewait: periodic scan failed: java.lang.OutOfMemoryError"),
+          child.stderr());
+      assertEquals(1, child.stderr().lines().count(), "one line: " + child.stderr());
+    }
+    JsonNode last = new ObjectMapper().readTree(Files.readString(snapshot));
+    assertEquals(600, last.get("totals").get("byRole").get("CLIENT").get("active").asLong());
+    assertEquals(600, last.get("totals").get("byRole").get("SERVER").get("passive").asLong());
+  }
+
+  /** Runs the echo scenario and returns what the application printed. */
+  private static String run(Path java, List<String> jvmArgs, String command) throws Exception {
+    try (ChildJvm child = ChildJvm.start(java, jvmArgs, LifecycleApp.class, List.of())) {
+      child.awaitLine("ready");
+      child.send(command);
+      String line = child.awaitLine("echoed");
+      child.send("exit");
+      child.finish(30);
+      return line;
+    }
+  }
+
+  /** Agent error lines ({@code timewait: KIND failed: ...}) counted by kind. */
+  static Map<String, Long> agentErrorLinesByKind(String stderr) {
+    return stderr
+        .lines()
+        .filter(l -> l.startsWith("timewait: ") && l.contains(" failed: "))
+        .map(l -> l.substring("timewait: ".length(), l.indexOf(" failed: ")))
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+  }
+}
