@@ -1,6 +1,7 @@
 package dev.timewait.agent.e2e;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -61,12 +62,25 @@ final class ChildJvm implements AutoCloseable {
    */
   static ChildJvm start(Path java, List<String> jvmArgs, Class<?> mainClass, List<String> args)
       throws Exception {
+    return start(java, jvmArgs, List.of(), mainClass, args);
+  }
+
+  /** As above, with more class path entries after the folder of {@code mainClass}. */
+  static ChildJvm start(
+      Path java, List<String> jvmArgs, List<Path> classPath, Class<?> mainClass, List<String> args)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(
-        Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    StringBuilder cp =
+        new StringBuilder(
+            Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString());
+    for (Path entry : classPath) {
+      cp.append(File.pathSeparatorChar).append(entry);
+    }
+    command.add(cp.toString());
     command.add(mainClass.getName());
     command.addAll(args);
     return new ChildJvm(new ProcessBuilder(command).start());
