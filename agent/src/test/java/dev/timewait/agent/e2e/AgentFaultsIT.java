@@ -114,6 +114,60 @@ class AgentFaultsIT {
     assertEquals(600, last.get("totals").get("byRole").get("SERVER").get("passive").asLong());
   }
 
+  @ParameterizedTest
+  @MethodSource("javas")
+  void oddProcTreeIsReportedAsMissingWhileClosesAreCounted(Path java, @TempDir Path dir)
+      throws Exception {
+    Path root = dir.resolve("host");
+    Files.createDirectories(root.resolve("proc/net"));
+    Files.createDirectories(root.resolve("proc/sys/net/ipv4"));
+    Files.writeString(
+        root.resolve("proc/net/tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout"
+            + " inode\n"
+            + "   0: 0100007F:1F90 0100007F:C350 06 00000000:00000000 03:000017A2 00000000     0\n"
+            + "   1: 0100007F:1F\n"
+            + "   2: ZZZZZZZZ:QQQQ 0100007F:C350 99 garbage\n"
+            + "\u0000\u00ff\u0001 not a row at all\n");
+    Files.createDirectories(root.resolve("proc/net/tcp6")); // unreadable: a folder, not a file
+    Files.writeString(root.resolve("proc/net/sockstat"), "TCP: inuse x orphan\n");
+    Files.writeString(root.resolve("proc/net/netstat"), "TcpExt: TW\nTcpExt:\n");
+    Files.writeString(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "lots\n");
+    String expected = run(java, List.of(), ECHO);
+    Path snapshot = dir.resolve("s.json");
+    try (ChildJvm child =
+        ChildJvm.start(
+            java,
+            List.of(
+                "-javaagent:"
+                    + ChildJvm.AGENT_JAR
+                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,hostRoot="
+                    + root
+                    + ",snapshot="
+                    + snapshot),
+            LifecycleApp.class,
+            List.of())) {
+      child.awaitLine("ready");
+      child.send(ECHO);
+      assertEquals(expected, child.awaitLine("echoed"));
+      Thread.sleep(500);
+      child.send("attr Closes ActiveCloses");
+      assertEquals("attr 300", child.awaitLine("attr"));
+      child.send("attr Host Unavailable");
+      String unavailable = child.awaitLine("attr");
+      assertTrue(unavailable.contains("/proc/net/tcp6"), unavailable);
+      assertTrue(unavailable.contains("ip_local_port_range"), unavailable);
+      child.send("attr Agent ErrorCount");
+      assertEquals("attr 0", child.awaitLine("attr"), "odd data is not an error");
+      child.send("exit");
+      child.finish(30);
+      assertEquals("", child.stderr());
+    }
+    JsonNode host = new ObjectMapper().readTree(Files.readString(snapshot)).get("host");
+    assertTrue(host.get("unavailable").size() >= 3, host.toString());
+    assertEquals("linux-proc", host.get("collector").asText());
+  }
+
   /** Runs the echo scenario and returns what the application printed. */
   private static String run(Path java, List<String> jvmArgs, String command) throws Exception {
     try (ChildJvm child = ChildJvm.start(java, jvmArgs, LifecycleApp.class, List.of())) {

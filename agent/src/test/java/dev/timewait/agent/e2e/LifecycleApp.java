@@ -107,9 +107,12 @@ public final class LifecycleApp {
 
   static String attribute(String type, String name) {
     try {
-      return String.valueOf(
+      Object value =
           ManagementFactory.getPlatformMBeanServer()
-              .getAttribute(new ObjectName("dev.timewait:type=" + type), name));
+              .getAttribute(new ObjectName("dev.timewait:type=" + type), name);
+      return value instanceof Object[]
+          ? java.util.Arrays.toString((Object[]) value)
+          : String.valueOf(value);
     } catch (Exception e) {
       return "error " + e.getClass().getSimpleName();
     }

@@ -21,8 +21,12 @@ public final class SysctlReader {
     }
     String range = root.readLine(IPV4 + "ip_local_port_range");
     String reserved = root.readLine(IPV4 + "ip_local_reserved_ports");
+    PortRange ports = PortRanges.of(range, reserved);
     if (range == null) {
       unavailable.add("ephemeral port range: " + IPV4 + "ip_local_port_range not readable");
+    } else if (ports == null) {
+      unavailable.add(
+          "ephemeral port range: " + IPV4 + "ip_local_port_range is not two port numbers");
     }
     return new KernelSettings(
         integer(root, IPV4 + "tcp_tw_reuse"),
@@ -31,7 +35,7 @@ public final class SysctlReader {
         integer(root, IPV4 + "tcp_timestamps"),
         number(root, IPV4 + "tcp_fin_timeout"),
         number(root, IPV4 + "tcp_max_tw_buckets"),
-        PortRanges.of(range, reserved),
+        ports,
         reserved,
         integer(root, IPV4 + "ip_forward"),
         number(root, NETFILTER + "nf_conntrack_count"),
