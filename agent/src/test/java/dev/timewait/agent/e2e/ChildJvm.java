@@ -124,6 +124,13 @@ final class ChildJvm implements AutoCloseable {
     return lines;
   }
 
+  /** Waits for a child that was killed to be gone. */
+  void finishKilled(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("child did not end within " + seconds + " s");
+    }
+  }
+
   String stderr() {
     synchronized (stderr) {
       return stderr.toString();
