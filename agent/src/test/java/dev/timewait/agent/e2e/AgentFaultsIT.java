@@ -48,7 +48,8 @@ class AgentFaultsIT {
       assertEquals(expected, child.awaitLine("echoed"), "same bytes with the faults");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"));
-      Thread.sleep(1000); // several host samples and snapshot rounds
+      child.awaitReply("mbean", "mbean true", 15_000);
+      Thread.sleep(300); // several host samples and snapshot rounds
       child.send("attr Closes ActiveCloses");
       assertEquals("attr error RuntimeMBeanException", child.awaitLine("attr"));
       child.send("attr Host TimeWait");
@@ -93,7 +94,8 @@ class AgentFaultsIT {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"), "while the agent thread runs out of heap");
-      Thread.sleep(500);
+      child.awaitReply("mbean", "mbean true", 15_000);
+      Thread.sleep(300); // a few rounds of the background thread
       child.send("stop-agent-threads");
       assertEquals("stopped 2", child.awaitLine("stopped"), "timewait-agent and timewait-host");
       child.send(ECHO);
@@ -150,7 +152,8 @@ class AgentFaultsIT {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"));
-      Thread.sleep(500);
+      child.awaitReply("mbean", "mbean true", 15_000);
+      Thread.sleep(300); // a few host samples
       child.send("attr Closes ActiveCloses");
       assertEquals("attr 300", child.awaitLine("attr"));
       child.send("attr Host Unavailable");

@@ -71,9 +71,8 @@ class AgentSurfaceIT {
       child.awaitLine("ready");
       child.send("closes 3");
       child.awaitLine("done 3");
-      Thread.sleep(500); // MBeans registered, snapshots written, host sampled
-      child.send("mbean");
-      assertEquals("mbean true", child.awaitLine("mbean"));
+      child.awaitReply("mbean", "mbean true", 15_000);
+      Thread.sleep(300); // snapshots written, host sampled
       assertEquals(
           List.of(), KernelTcpTable.read().listeners(child.pid()), "listening sockets of the JVM");
 

@@ -108,6 +108,25 @@ final class ChildJvm implements AutoCloseable {
     throw new IOException("child ended before printing '" + prefix + "'; stderr:\n" + stderr());
   }
 
+  /**
+   * Sends {@code command} every 100 ms until the child answers {@code expected}, e.g. until the
+   * agent's MBeans are registered on a busy machine.
+   */
+  void awaitReply(String command, String expected, long millis) throws Exception {
+    String prefix = expected.split(" ")[0];
+    long deadline = System.currentTimeMillis() + millis;
+    String last = null;
+    while (System.currentTimeMillis() < deadline) {
+      send(command);
+      last = awaitLine(prefix);
+      if (last.equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("'" + command + "' never gave '" + expected + "': " + last);
+  }
+
   /** Waits for the exit and returns every stdout line. */
   List<String> finish(long seconds) throws Exception {
     String line;
