@@ -4,6 +4,7 @@ import dev.timewait.analyzer.host.HostCollector;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 
@@ -23,7 +24,7 @@ final class Faults {
 
   static Faults fromSystemProperty() {
     String value = System.getProperty(PROPERTY, "");
-    return new Faults(Set.of(value.toLowerCase(Locale.ROOT).split("\\s*,\\s*")));
+    return new Faults(Set.copyOf(Arrays.asList(value.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))));
   }
 
   CloseRecorder recorder(int maxSites, int maxEndpoints, int recentCapacity) {

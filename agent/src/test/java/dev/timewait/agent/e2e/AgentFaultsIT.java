@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,12 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AgentFaultsIT {
   private static final String ECHO = "echo 300";
 
-  static Stream<Path> javas() {
-    return ChildJvm.javas().stream();
-  }
-
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void failingRecorderSamplerAndJmxLeaveTheApplicationAlone(Path java, @TempDir Path dir)
       throws Exception {
     String expected = run(java, List.of(), ECHO);
@@ -74,7 +69,7 @@ class AgentFaultsIT {
   }
 
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void agentThreadsOutOfMemoryOrStoppedLeaveTheApplicationAndTheHooksWorking(
       Path java, @TempDir Path dir) throws Exception {
     String expected = run(java, List.of(), ECHO);
@@ -117,7 +112,7 @@ class AgentFaultsIT {
   }
 
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void oddProcTreeIsReportedAsMissingWhileClosesAreCounted(Path java, @TempDir Path dir)
       throws Exception {
     Path root = dir.resolve("host");

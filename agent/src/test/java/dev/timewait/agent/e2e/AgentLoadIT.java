@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,12 +25,8 @@ class AgentLoadIT {
   private static final int CONNECTIONS = 20_000;
   private static final long TIMEOUT_SECONDS = 150;
 
-  static Stream<Path> javas() {
-    return ChildJvm.javas().stream();
-  }
-
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void everyCloseOfManyThreadsIsCountedOnce(Path java, @TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     AtomicReference<String> dump = new AtomicReference<>();

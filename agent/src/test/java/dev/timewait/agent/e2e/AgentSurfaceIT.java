@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanOperationInfo;
@@ -49,12 +48,8 @@ class AgentSurfaceIT {
           "java.lang.Boolean",
           "java.lang.Double");
 
-  static Stream<Path> javas() {
-    return ChildJvm.javas().stream();
-  }
-
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void noListeningSocketAndNoMBeanOperationTakesAPathOrCode(Path java, @TempDir Path dir)
       throws Exception {
     assumeTrue(KernelTcpTable.available(), "needs /proc/net/tcp");
@@ -113,7 +108,7 @@ class AgentSurfaceIT {
   }
 
   @ParameterizedTest
-  @MethodSource("javas")
+  @MethodSource(ChildJvm.JAVAS)
   void attachTwiceDetachAndAttachAgainThroughTheCommand(Path java, @TempDir Path dir)
       throws Exception {
     try (ChildJvm child =

@@ -45,6 +45,9 @@ final class ChildJvm implements AutoCloseable {
     err.start();
   }
 
+  /** {@code @MethodSource} of tests that run on every JDK of {@link #javas()}. */
+  static final String JAVAS = "dev.timewait.agent.e2e.ChildJvm#javas";
+
   /** Java executables to test on: this JVM's, and JDK 25 where installed. */
   static List<Path> javas() {
     List<Path> javas = new ArrayList<>();
