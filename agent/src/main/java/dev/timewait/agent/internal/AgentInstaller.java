@@ -2,6 +2,9 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
+import dev.timewait.agent.internal.jmx.AgentMXBean;
+import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import dev.timewait.agent.internal.jmx.HostMXBean;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -58,8 +61,9 @@ public final class AgentInstaller {
     openJdkInternals(inst);
     JdkSockets sockets = new JdkSockets();
     AgentErrors errors = new AgentErrors();
+    Faults faults = Faults.fromSystemProperty();
     CloseRecorder recorder =
-        new CloseRecorder(options.maxSites, options.maxEndpoints, options.recentCloses);
+        faults.recorder(options.maxSites, options.maxEndpoints, options.recentCloses);
     SiteResolver resolver =
         new SiteResolver(
             options.exclude,
@@ -76,7 +80,11 @@ public final class AgentInstaller {
     HostMonitor host =
         options.host
             ? new HostMonitor(
-                recorder, errors, options.hostInterval.toMillis(), options.tableInterval.toMillis())
+                faults.sampler(HostMonitor.collectorFor(options.hostRoot)),
+                recorder,
+                errors,
+                options.hostInterval.toMillis(),
+                options.tableInterval.toMillis())
             : null;
     Snapshot snapshot = new Snapshot(recorder, closeWait, info, host);
 
@@ -97,14 +105,18 @@ public final class AgentInstaller {
             options,
             snapshot,
             errors,
-            () -> {
-              long now = System.currentTimeMillis();
-              closeWait.scan(now);
-              refresh(findings, now, errors);
-            },
-            new ClosesBean(recorder, handler, closeWait),
-            new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
-            host == null ? null : new HostBean(host),
+            faults.periodic(
+                () -> {
+                  long now = System.currentTimeMillis();
+                  closeWait.scan(now);
+                  refresh(findings, now, errors);
+                }),
+            faults.bean(ClosesMXBean.class, new ClosesBean(recorder, handler, closeWait), errors),
+            faults.bean(
+                AgentMXBean.class,
+                new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
+                errors),
+            host == null ? null : faults.bean(HostMXBean.class, new HostBean(host), errors),
             findings,
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();

@@ -43,6 +43,7 @@ public final class AgentOptions {
           "jmxDelay",
           "closeWaitAfter",
           "host",
+          "hostRoot",
           "hostInterval",
           "tableInterval",
           "thresholds");
@@ -58,6 +59,7 @@ public final class AgentOptions {
   final Duration jmxDelay;
   final Duration closeWaitAfter;
   final boolean host;
+  final Path hostRoot;
   final Duration hostInterval;
   final Duration tableInterval;
   final Thresholds thresholds;
@@ -65,7 +67,7 @@ public final class AgentOptions {
 
   private AgentOptions(Map<String, String> given) {
     this.given = given;
-    snapshot = given.containsKey("snapshot") ? path(given.get("snapshot")) : null;
+    snapshot = given.containsKey("snapshot") ? path("snapshot", given.get("snapshot")) : null;
     interval = duration("interval", given.getOrDefault("interval", "10s"), Duration.ofMillis(100));
     maxSites = integer("maxSites", given.getOrDefault("maxSites", "1000"), 1, 1_000_000);
     maxEndpoints =
@@ -78,6 +80,7 @@ public final class AgentOptions {
     closeWaitAfter =
         duration("closeWaitAfter", given.getOrDefault("closeWaitAfter", "30s"), Duration.ZERO);
     host = bool("host", given.getOrDefault("host", "true"));
+    hostRoot = path("hostRoot", given.getOrDefault("hostRoot", "/"));
     hostInterval =
         duration("hostInterval", given.getOrDefault("hostInterval", "15s"), Duration.ofMillis(100));
     tableInterval =
@@ -201,7 +204,7 @@ public final class AgentOptions {
     return thresholds;
   }
 
-  private static Path path(String value) {
+  private static Path path(String key, String value) {
     try {
       if (value.isEmpty()) {
         throw new InvalidPathException(value, "empty");
@@ -209,7 +212,7 @@ public final class AgentOptions {
       return Path.of(value);
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(
-          "option 'snapshot': '" + printable(value) + "' is not a file path");
+          "option '" + key + "': '" + printable(value) + "' is not a file path");
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * active closes. Lock-free; every table is bounded and what does not fit is counted in an overflow
  * row, never dropped.
  */
-final class CloseRecorder {
+class CloseRecorder {
   private static final int MAX_LOCAL_ADDRESSES = 256;
   private static final int MAX_REMOTE_ADDRESSES = 4096;
 

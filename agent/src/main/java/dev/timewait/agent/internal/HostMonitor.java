@@ -2,6 +2,7 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.analyzer.host.ClientTimeWaitGroup;
 import dev.timewait.analyzer.host.HostCollector;
+import dev.timewait.analyzer.host.HostRoot;
 import dev.timewait.analyzer.host.HostSample;
 import dev.timewait.analyzer.host.LinuxProcCollector;
 import dev.timewait.analyzer.host.OshiHostCollector;
@@ -11,6 +12,7 @@ import dev.timewait.analyzer.match.MatchResult;
 import dev.timewait.analyzer.match.SiteOwnership;
 import dev.timewait.analyzer.match.TimeWaitMatcher;
 import dev.timewait.analyzer.snapshot.RecentClose;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,15 +49,24 @@ final class HostMonitor implements Runnable {
     }
   }
 
-  HostMonitor(CloseRecorder recorder, AgentErrors errors, long counterMillis, long tableMillis) {
-    this.collector =
-        System.getProperty("os.name", "").startsWith("Linux")
-            ? new LinuxProcCollector()
-            : new OshiHostCollector();
+  HostMonitor(
+      HostCollector collector,
+      CloseRecorder recorder,
+      AgentErrors errors,
+      long counterMillis,
+      long tableMillis) {
+    this.collector = collector;
     this.recorder = recorder;
     this.errors = errors;
     this.counterMillis = counterMillis;
     this.tableMillis = tableMillis;
+  }
+
+  /** {@code /proc} under {@code root} on Linux, OSHI elsewhere. */
+  static HostCollector collectorFor(Path root) {
+    return System.getProperty("os.name", "").startsWith("Linux")
+        ? new LinuxProcCollector(HostRoot.of(root))
+        : new OshiHostCollector(HostRoot.of(root));
   }
 
   void start() {

@@ -60,8 +60,20 @@ class AgentLifecycleIT {
 
   @Test
   void badOptionsPrintOneLineAndTheApplicationRuns() throws Exception {
+    java.util.Random random = new java.util.Random(11);
+    StringBuilder noise = new StringBuilder("snapshot");
+    while (noise.length() < 2000) {
+      noise.append((char) (1 + random.nextInt(0x2fff))); // any character but NUL
+    }
     for (String options :
-        new String[] {"bogus=1", "maxSites=lots", "\u0001\u0002==,", "interval"}) {
+        new String[] {
+          "bogus=1",
+          "maxSites=lots",
+          "\u0001\u0002==,",
+          "interval",
+          "maxSites=" + "9".repeat(100_000),
+          noise.toString()
+        }) {
       try (ChildJvm child =
           ChildJvm.start(
               JAVA,
@@ -72,12 +84,13 @@ class AgentLifecycleIT {
         child.send("closes 3");
         child.awaitLine("done 3");
         child.send("mbean");
-        assertEquals("mbean false", child.awaitLine("mbean"), options);
+        String label = options.length() > 40 ? options.substring(0, 40) + "..." : options;
+        assertEquals("mbean false", child.awaitLine("mbean"), label);
         child.send("exit");
         child.finish(30);
         List<String> agentLines =
             child.stderr().lines().filter(l -> l.startsWith("timewait:")).toList();
-        assertEquals(1, agentLines.size(), options + ": " + child.stderr());
+        assertEquals(1, agentLines.size(), label + ": " + child.stderr());
         assertTrue(agentLines.get(0).contains("agent disabled"), agentLines.get(0));
         assertEquals(agentLines.size(), child.stderr().lines().count(), "nothing else on stderr");
       }

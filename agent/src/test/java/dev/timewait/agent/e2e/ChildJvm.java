@@ -1,6 +1,7 @@
 package dev.timewait.agent.e2e;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,9 @@ final class ChildJvm implements AutoCloseable {
     err.start();
   }
 
+  /** {@code @MethodSource} of tests that run on every JDK of {@link #javas()}. */
+  static final String JAVAS = "dev.timewait.agent.e2e.ChildJvm#javas";
+
   /** Java executables to test on: this JVM's, and JDK 25 where installed. */
   static List<Path> javas() {
     List<Path> javas = new ArrayList<>();
@@ -61,12 +65,25 @@ final class ChildJvm implements AutoCloseable {
    */
   static ChildJvm start(Path java, List<String> jvmArgs, Class<?> mainClass, List<String> args)
       throws Exception {
+    return start(java, jvmArgs, List.of(), mainClass, args);
+  }
+
+  /** As above, with more class path entries after the folder of {@code mainClass}. */
+  static ChildJvm start(
+      Path java, List<String> jvmArgs, List<Path> classPath, Class<?> mainClass, List<String> args)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(java.toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(
-        Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    StringBuilder cp =
+        new StringBuilder(
+            Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString());
+    for (Path entry : classPath) {
+      cp.append(File.pathSeparatorChar).append(entry);
+    }
+    command.add(cp.toString());
     command.add(mainClass.getName());
     command.addAll(args);
     return new ChildJvm(new ProcessBuilder(command).start());
@@ -94,6 +111,25 @@ final class ChildJvm implements AutoCloseable {
     throw new IOException("child ended before printing '" + prefix + "'; stderr:\n" + stderr());
   }
 
+  /**
+   * Sends {@code command} every 100 ms until the child answers {@code expected}, e.g. until the
+   * agent's MBeans are registered on a busy machine.
+   */
+  void awaitReply(String command, String expected, long millis) throws Exception {
+    String prefix = expected.split(" ")[0];
+    long deadline = System.currentTimeMillis() + millis;
+    String last = null;
+    while (System.currentTimeMillis() < deadline) {
+      send(command);
+      last = awaitLine(prefix);
+      if (last.equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("'" + command + "' never gave '" + expected + "': " + last);
+  }
+
   /** Waits for the exit and returns every stdout line. */
   List<String> finish(long seconds) throws Exception {
     String line;
@@ -108,6 +144,13 @@ final class ChildJvm implements AutoCloseable {
           "child exited " + process.exitValue() + "; stderr:\n" + stderr());
     }
     return lines;
+  }
+
+  /** Waits for a child that was killed to be gone. */
+  void finishKilled(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("child did not end within " + seconds + " s");
+    }
   }
 
   String stderr() {

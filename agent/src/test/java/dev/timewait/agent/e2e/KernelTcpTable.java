@@ -12,8 +12,9 @@ final class KernelTcpTable {
   static final Path TCP = Path.of("/proc/net/tcp");
   static final Path TCP6 = Path.of("/proc/net/tcp6");
   static final int TIME_WAIT = 0x06;
+  static final int LISTEN = 0x0A;
 
-  record Row(String local, String remote, int state) {}
+  record Row(String local, String remote, int state, long inode) {}
 
   private final List<Row> rows;
 
@@ -34,7 +35,9 @@ final class KernelTcpTable {
       List<String> lines = Files.readAllLines(file);
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.trim().split("\\s+");
-        rows.add(new Row(endpoint(f[1]), endpoint(f[2]), Integer.parseInt(f[3], 16)));
+        rows.add(
+            new Row(
+                endpoint(f[1]), endpoint(f[2]), Integer.parseInt(f[3], 16), Long.parseLong(f[9])));
       }
     }
     return new KernelTcpTable(rows);
@@ -47,6 +50,31 @@ final class KernelTcpTable {
       }
     }
     return false;
+  }
+
+  /** Local addresses of the sockets that process {@code pid} listens on. */
+  List<String> listeners(long pid) throws IOException {
+    java.util.Set<Long> inodes = new java.util.HashSet<>();
+    try (java.util.stream.Stream<Path> fds =
+        Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(Long.parseLong(target.substring(8, target.length() - 1)));
+          }
+        } catch (IOException closedMeanwhile) {
+          // the descriptor went away while listing
+        }
+      }
+    }
+    List<String> listening = new ArrayList<>();
+    for (Row row : rows) {
+      if (row.state() == LISTEN && inodes.contains(row.inode())) {
+        listening.add(row.local());
+      }
+    }
+    return listening;
   }
 
   /** {@code 0100007F:1F90} to {@code 127.0.0.1:8080}; words are in host (little-endian) order. */

@@ -13,7 +13,9 @@ import javax.management.ObjectName;
  * A small application driven over stdin by the lifecycle tests: {@code closes N} makes N
  * connections that this JVM closes first, {@code leak N} makes N connections that the peer closes
  * and this JVM keeps open (CLOSE_WAIT), {@code release} closes them, {@code mbean} says whether the
- * agent's MBean is there, {@code exit} ends it.
+ * agent's MBean is there, {@code echo N} makes N request-response connections and prints what they
+ * carried, {@code attr TYPE NAME} prints an attribute of {@code dev.timewait:type=TYPE}, {@code
+ * stop-agent-threads} interrupts the agent's threads, {@code exit} ends it.
  */
 public final class LifecycleApp {
   private static final java.util.List<Socket> LEAKED = new java.util.ArrayList<>();
@@ -44,11 +46,91 @@ public final class LifecycleApp {
             ManagementFactory.getPlatformMBeanServer()
                 .isRegistered(new ObjectName("dev.timewait:type=Agent"));
         System.out.println("mbean " + there);
+      } else if (line.startsWith("echo ")) {
+        System.out.println(echo(Integer.parseInt(line.substring(5))));
+      } else if (line.startsWith("attr ")) {
+        String[] words = line.split(" ");
+        System.out.println("attr " + attribute(words[1], words[2]));
+      } else if (line.equals("stop-agent-threads")) {
+        System.out.println("stopped " + stopAgentThreads());
       } else if (line.equals("exit")) {
         break;
       }
     }
     System.out.println("bye");
+  }
+
+  /**
+   * N connections: the client sends 1000 bytes, the server sends them back and closes after the
+   * client. Prints what the application saw, which must not depend on the agent.
+   */
+  static String echo(int n) throws Exception {
+    long sent = 0;
+    long received = 0;
+    long checksum = 0;
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < n; i++) {
+                    try (Socket s = server.accept()) {
+                      byte[] request = s.getInputStream().readNBytes(1000);
+                      s.getOutputStream().write(request);
+                      s.getInputStream().read(); // the client's FIN
+                    }
+                  }
+                } catch (Exception e) {
+                  e.printStackTrace();
+                }
+              });
+      peer.start();
+      byte[] request = new byte[1000];
+      for (int i = 0; i < n; i++) {
+        for (int b = 0; b < request.length; b++) {
+          request[b] = (byte) (i * 31 + b);
+        }
+        try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort())) {
+          client.getOutputStream().write(request);
+          sent += request.length;
+          byte[] response = client.getInputStream().readNBytes(1000);
+          received += response.length;
+          for (byte b : response) {
+            checksum = checksum * 31 + b;
+          }
+        }
+      }
+      peer.join(10_000);
+    }
+    return "echoed " + n + " sent " + sent + " received " + received + " checksum " + checksum;
+  }
+
+  static String attribute(String type, String name) {
+    try {
+      Object value =
+          ManagementFactory.getPlatformMBeanServer()
+              .getAttribute(new ObjectName("dev.timewait:type=" + type), name);
+      return value instanceof Object[]
+          ? java.util.Arrays.toString((Object[]) value)
+          : String.valueOf(value);
+    } catch (Exception e) {
+      return "error " + e.getClass().getSimpleName();
+    }
+  }
+
+  /** Interrupts the agent's threads and waits for them to end; returns how many ended. */
+  static int stopAgentThreads() throws InterruptedException {
+    int ended = 0;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("timewait-")) {
+        t.interrupt();
+        t.join(5_000);
+        if (!t.isAlive()) {
+          ended++;
+        }
+      }
+    }
+    return ended;
   }
 
   /** The peer closes each connection; this JVM keeps its end open and reachable. */

@@ -23,6 +23,7 @@ class AgentOptionsTest {
       assertEquals(8, o.stackDepth);
       assertEquals(AgentOptions.DEFAULT_EXCLUDES, o.exclude);
       assertTrue(o.jmx);
+      assertEquals(Path.of("/"), o.hostRoot);
     }
   }
 
@@ -32,7 +33,7 @@ class AgentOptionsTest {
         AgentOptions.parse(
             "snapshot=/tmp/tw.json, interval=500ms,maxSites=5,maxEndpoints=7,"
                 + "exclude=com.acme.pool.;org.example.,stackDepth=3,recentCloses=64,jmx=false,"
-                + "jmxDelay=0s");
+                + "jmxDelay=0s,hostRoot=/mnt/host");
     assertEquals(Path.of("/tmp/tw.json"), o.snapshot);
     assertEquals(Duration.ofMillis(500), o.interval);
     assertEquals(5, o.maxSites);
@@ -41,6 +42,7 @@ class AgentOptionsTest {
     assertEquals(64, o.recentCloses);
     assertFalse(o.jmx);
     assertEquals(Duration.ZERO, o.jmxDelay);
+    assertEquals(Path.of("/mnt/host"), o.hostRoot);
     assertTrue(o.exclude.containsAll(java.util.List.of("com.acme.pool.", "org.example.")));
     assertEquals("5", o.given().get("maxSites"));
   }
@@ -58,6 +60,7 @@ class AgentOptionsTest {
     String[][] cases = {
       {"maxSites=lots", "maxSites"},
       {"maxSites=0", "out of range"},
+      {"hostRoot=", "hostRoot"},
       {"interval=soon", "interval"},
       {"interval=10ms", "out of range"},
       {"jmx=yes", "true or false"},

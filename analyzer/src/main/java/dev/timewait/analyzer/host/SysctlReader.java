@@ -22,8 +22,12 @@ public final class SysctlReader {
     String range = root.readLine(IPV4 + "ip_local_port_range");
     String reservedText = root.read(IPV4 + "ip_local_reserved_ports");
     String reserved = reservedText == null ? null : reservedText.strip(); // "" when none reserved
+    PortRange ports = PortRanges.of(range, reserved);
     if (range == null) {
       unavailable.add("ephemeral port range: " + IPV4 + "ip_local_port_range not readable");
+    } else if (ports == null) {
+      unavailable.add(
+          "ephemeral port range: " + IPV4 + "ip_local_port_range is not two port numbers");
     }
     return new KernelSettings(
         integer(root, IPV4 + "tcp_tw_reuse"),
@@ -32,7 +36,7 @@ public final class SysctlReader {
         integer(root, IPV4 + "tcp_timestamps"),
         number(root, IPV4 + "tcp_fin_timeout"),
         number(root, IPV4 + "tcp_max_tw_buckets"),
-        PortRanges.of(range, reserved),
+        ports,
         reserved,
         integer(root, IPV4 + "ip_forward"),
         number(root, NETFILTER + "nf_conntrack_count"),

@@ -111,6 +111,33 @@ class MainTest {
   }
 
   @Test
+  void hostRootThatIsAFileIsBadInput() throws IOException {
+    Path file = Files.writeString(dir.resolve("file"), "not a tree");
+    CliRun run = CliRun.of("report", "--host-root", file.toString());
+    assertEquals(2, run.code());
+    assertEquals("timewait: host root is not a directory: " + file, run.errLine());
+  }
+
+  /** A tree full of garbage is read as far as it goes; the report says what could not be read. */
+  @Test
+  void hostRootWithGarbageIsReportedNotThrown() throws IOException {
+    Path root = dir.resolve("garbage");
+    Files.createDirectories(root.resolve("proc/net/tcp6"));
+    Files.createDirectories(root.resolve("proc/sys/net/ipv4"));
+    Files.write(root.resolve("proc/net/tcp"), new byte[] {' ', '1', ':', 0, (byte) 0xff, '\n'});
+    Files.writeString(root.resolve("proc/net/sockstat"), "TCP: tw\n");
+    Files.writeString(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "lots\n");
+    CliRun run =
+        CliRun.of(
+            "report", "--host-root", root.toString(), "--fail-on", "warning", "--format", "md");
+    assertEquals(1, run.code(), run.err());
+    assertEquals("", run.err());
+    assertTrue(run.out().contains("`HOST_UNREADABLE`"), run.out());
+    assertTrue(run.out().contains("/proc/net/tcp6 unreadable"), run.out());
+    assertTrue(run.out().contains("ip_local_port_range is not two port numbers"), run.out());
+  }
+
+  @Test
   void missingSnapshotFile() {
     CliRun run =
         CliRun.of("report", "--no-host", "--snapshot", dir.resolve("gone.json").toString());

@@ -91,4 +91,36 @@ class TimewaitJarIT {
     long points = result.out().split("\"at\" :", -1).length - 1;
     assertTrue(points >= 3, "start, counter samples each second, end: " + points);
   }
+
+  @Test
+  void aKilledReportLeavesThePreviousFileWhole() throws Exception {
+    Path host = dir.resolve("host");
+    TestHosts.clientTimeWait(TestHosts.healthy(host), TestHosts.LOCAL, TestHosts.REMOTE, 443, 60)
+        .build();
+    Path report = dir.resolve("report.json");
+    String[] args = {
+      "report", "--host-root", host.toString(), "--format", "json", "--out", report.toString()
+    };
+    long started = System.nanoTime();
+    assertEquals(0, run(args).code());
+    long fullRunMillis = (System.nanoTime() - started) / 1_000_000;
+    String whole = Files.readString(report);
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 8; round++) {
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(List.of("-jar", JAR.toString()));
+      command.addAll(List.of(args));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Thread.sleep(random.nextInt((int) fullRunMillis + 1));
+      process.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
+      process.waitFor(30, TimeUnit.SECONDS);
+      String after = Files.readString(report);
+      com.fasterxml.jackson.databind.JsonNode json =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(after);
+      assertEquals("timewait.report/1", json.get("schema").asText(), "round " + round);
+      assertEquals(whole.length(), after.length(), "round " + round + ": a whole report");
+    }
+  }
 }

@@ -161,6 +161,31 @@ class LinuxProcCollectorHostRootTest {
   }
 
   @Test
+  void garbageTreeIsReadAsFarAsItGoesAndSaysWhatIsMissing(@TempDir Path dir) throws Exception {
+    java.nio.file.Files.createDirectories(dir.resolve("proc/net/tcp6")); // a folder, unreadable
+    java.nio.file.Files.createDirectories(dir.resolve("proc/sys/net/ipv4"));
+    java.nio.file.Files.writeString(
+        dir.resolve("proc/net/tcp"),
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+            + "   0: 0100007F:1F90 0100007F:C350 06 00000000:00000000 03:000017A2 00000000     0\n"
+            + "   1: 0100007F:1F\n"
+            + "   2: ZZZZZZZZ:QQQQ 0100007F:C350 99 garbage\n"
+            + "\u0000\u00ff not a row\n");
+    java.nio.file.Files.writeString(dir.resolve("proc/net/sockstat"), "TCP: inuse x tw\n");
+    java.nio.file.Files.writeString(dir.resolve("proc/net/netstat"), "TcpExt: TW\nTcpExt:\n");
+    java.nio.file.Files.writeString(
+        dir.resolve("proc/sys/net/ipv4/ip_local_port_range"), "\u0000lots\n");
+
+    HostSample sample = new LinuxProcCollector(HostRoot.of(dir)).sampleTable();
+
+    assertEquals(1, sample.table().timeWait(), "the one whole row");
+    assertNull(sample.settings().ipLocalPortRange());
+    String unavailable = sample.unavailable().toString();
+    assertTrue(unavailable.contains("/proc/net/tcp6 unreadable"), unavailable);
+    assertTrue(unavailable.contains("ip_local_port_range is not two port numbers"), unavailable);
+  }
+
+  @Test
   void builtTreeWithServerSideTimeWaitBehindNat(@TempDir Path dir) {
     HostRoot root =
         HostTreeBuilder.in(dir)

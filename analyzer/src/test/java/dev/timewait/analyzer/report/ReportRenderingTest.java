@@ -89,6 +89,35 @@ class ReportRenderingTest {
   }
 
   @Test
+  void hostNamesAndSourceLabelsAreEscapedToo() {
+    String host = "<script>window.host=1</script>";
+    String label = "snapshot <script>window.label=1</script>.json";
+    dev.timewait.analyzer.rules.AnalysisInput input =
+        TestHosts.input(
+            TestHosts.healthy(dir),
+            TestHosts.snapshot(
+                host,
+                7,
+                java.util.List.of(TestHosts.clientSite("a.B.c(B.java:1)", 500, 0, "192.0.2.1:443")),
+                java.util.List.of(),
+                java.util.List.of()));
+    Report report =
+        ReportBuilder.build(
+            input,
+            dev.timewait.analyzer.rules.Analyzer.standard().analyze(input),
+            java.util.List.of(label),
+            java.time.Instant.EPOCH);
+    String html = new HtmlReport().render(report);
+    assertTrue(html.contains("window.host=1"), "the host name is in the report");
+    assertTrue(html.contains("window.label=1"), "the label is in the report");
+    assertFalse(html.contains("<script>window."), "nothing hostile became markup");
+    String md = new MarkdownReport().render(report);
+    assertFalse(
+        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(md).find(),
+        "nothing hostile became markup in Markdown");
+  }
+
+  @Test
   void htmlDataIsValidJson() throws Exception {
     String html = new HtmlReport().render(ReportFixtures.busyReport(dir));
     String start = "<script type=\"application/json\" id=\"timewait-data\">";
