@@ -10,7 +10,6 @@ final class AgentBean implements AgentMXBean {
   private final AgentInfo info;
   private final AgentOptions options;
   private final List<String> paths;
-  private final JdkSockets sockets;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final Snapshot snapshot;
@@ -19,14 +18,12 @@ final class AgentBean implements AgentMXBean {
       AgentInfo info,
       AgentOptions options,
       List<String> paths,
-      JdkSockets sockets,
       CloseRecorder recorder,
       AgentErrors errors,
       Snapshot snapshot) {
     this.info = info;
     this.options = options;
     this.paths = paths;
-    this.sockets = sockets;
     this.recorder = recorder;
     this.errors = errors;
     this.snapshot = snapshot;
@@ -49,7 +46,7 @@ final class AgentBean implements AgentMXBean {
 
   @Override
   public String getPeerFinDetection() {
-    return sockets.asksKernelForPeerFin()
+    return JdkSockets.kernelTellsPeerFin()
         ? "kernel: poll(POLLRDHUP) when our FIN leaves"
         : "EOF: poll(POLLIN) with nothing to read when our FIN leaves";
   }

@@ -11,14 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Starts the agent inside its isolated class loader: parses the options, opens the JDK internals it
@@ -59,7 +51,7 @@ public final class AgentInstaller {
   private static Running start(Instrumentation inst, AgentOptions options, boolean attached)
       throws Exception {
     openJdkInternals(inst);
-    JdkSockets sockets = new JdkSockets();
+    LazyJdkSockets sockets = new LazyJdkSockets();
     AgentErrors errors = new AgentErrors();
     Faults faults = Faults.fromSystemProperty();
     CloseRecorder recorder =
@@ -94,7 +86,8 @@ public final class AgentInstaller {
       paths.add(i.description());
     }
     CloseBridge.install(handler);
-    ResettableClassFileTransformer transformer = instrument(inst, instrumentations, errors);
+    AdviceTransformer transformer = new AdviceTransformer(instrumentations, errors);
+    transformer.install(inst);
 
     FindingsBean findings =
         options.jmx
@@ -114,14 +107,14 @@ public final class AgentInstaller {
             faults.bean(ClosesMXBean.class, new ClosesBean(recorder, handler, closeWait), errors),
             faults.bean(
                 AgentMXBean.class,
-                new AgentBean(info, options, paths, sockets, recorder, errors, snapshot),
+                new AgentBean(info, options, paths, recorder, errors, snapshot),
                 errors),
             host == null ? null : faults.bean(HostMXBean.class, new HostBean(host), errors),
             findings,
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();
     if (host != null) {
-      host.start();
+      host.start(attached ? 0 : options.jmxDelay.toMillis());
     }
     return new Running(transformer, background, host);
   }
@@ -136,70 +129,6 @@ public final class AgentInstaller {
     } catch (Throwable t) {
       errors.record("findings", t);
     }
-  }
-
-  private static ResettableClassFileTransformer instrument(
-      Instrumentation inst, List<JdkInstrumentation> instrumentations, AgentErrors errors) {
-    // The agent injects no classes through Byte Buddy's Nexus; disabling it keeps Byte Buddy from
-    // probing sun.misc.Unsafe, which JDK 24+ warns about. The property is read once, here.
-    String nexus = "net.bytebuddy.nexus.disabled";
-    boolean setNexus = System.getProperty(nexus) == null;
-    if (setNexus) {
-      System.setProperty(nexus, "true");
-    }
-    try {
-      return buildAndInstall(inst, instrumentations, errors);
-    } finally {
-      if (setNexus) {
-        System.clearProperty(nexus);
-      }
-    }
-  }
-
-  private static ResettableClassFileTransformer buildAndInstall(
-      Instrumentation inst, List<JdkInstrumentation> instrumentations, AgentErrors errors) {
-    // Start-up: no validation of the types Byte Buddy builds (the advice is checked by the tests),
-    // and of the classes already loaded only the few it instruments are considered, not all of
-    // them.
-    AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(
-                new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(
-                    loadedTargets(inst, instrumentations)))
-            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-            .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-            .with(new ErrorListener(errors))
-            .ignore(ElementMatchers.nameStartsWith("dev.timewait.agent."));
-    for (JdkInstrumentation i : instrumentations) {
-      builder =
-          builder
-              .type(ElementMatchers.named(i.typeName()))
-              .transform(
-                  (DynamicType.Builder<?> b,
-                      TypeDescription type,
-                      ClassLoader loader,
-                      JavaModule module,
-                      java.security.ProtectionDomain domain) -> b.visit(i.advice()));
-    }
-    return builder.installOn(inst);
-  }
-
-  /** The instrumented JDK classes that are loaded already (the others are caught as they load). */
-  private static Class<?>[] loadedTargets(
-      Instrumentation inst, List<JdkInstrumentation> instrumentations) {
-    Set<String> names = new java.util.HashSet<>();
-    for (JdkInstrumentation i : instrumentations) {
-      names.add(i.typeName());
-    }
-    List<Class<?>> loaded = new ArrayList<>();
-    for (Class<?> type : inst.getAllLoadedClasses()) {
-      if (names.contains(type.getName())) {
-        loaded.add(type);
-      }
-    }
-    return loaded.toArray(new Class<?>[0]);
   }
 
   /**
@@ -234,7 +163,7 @@ public final class AgentInstaller {
     }
     running = null;
     CloseBridge.uninstall();
-    current.transformer.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    current.transformer.uninstall(inst);
     current.background.stop();
     if (current.host != null) {
       current.host.stop();
@@ -242,34 +171,14 @@ public final class AgentInstaller {
   }
 
   private static final class Running {
-    final ResettableClassFileTransformer transformer;
+    final AdviceTransformer transformer;
     final AgentBackground background;
     final HostMonitor host;
 
-    Running(
-        ResettableClassFileTransformer transformer, AgentBackground background, HostMonitor host) {
+    Running(AdviceTransformer transformer, AgentBackground background, HostMonitor host) {
       this.transformer = transformer;
       this.background = background;
       this.host = host;
-    }
-  }
-
-  /** Counts instrumentation failures; the class is then left as it was. */
-  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-    private final AgentErrors errors;
-
-    ErrorListener(AgentErrors errors) {
-      this.errors = errors;
-    }
-
-    @Override
-    public void onError(
-        String typeName,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        Throwable throwable) {
-      errors.record("instrumenting " + typeName, throwable);
     }
   }
 }

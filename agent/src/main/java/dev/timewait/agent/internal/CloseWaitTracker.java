@@ -28,18 +28,23 @@ final class CloseWaitTracker {
   }
 
   private final ConnectionTable table;
-  private final JdkSockets sockets;
+  private final LazyJdkSockets jdk;
   private final long thresholdMillis;
   private volatile List<Row> rows = List.of();
 
-  CloseWaitTracker(ConnectionTable table, JdkSockets sockets, long thresholdMillis) {
+  CloseWaitTracker(ConnectionTable table, LazyJdkSockets jdk, long thresholdMillis) {
     this.table = table;
-    this.sockets = sockets;
+    this.jdk = jdk;
     this.thresholdMillis = thresholdMillis;
   }
 
   /** One pass over the open connections. */
   void scan(long now) {
+    if (table.size() == 0) {
+      rows = List.of();
+      return;
+    }
+    JdkSockets sockets = jdk.get();
     Map<CodeSite, long[]> bySite = new HashMap<>();
     Map<CodeSite, Role> roles = new HashMap<>();
     table.forEach(

@@ -34,6 +34,7 @@ final class HostMonitor implements Runnable {
   private final long tableMillis;
   private volatile State state = new State(null, null, 0);
   private volatile boolean stopped;
+  private long firstDelayMillis;
   private Thread thread;
 
   /** The latest samples, replaced as a whole. */
@@ -69,7 +70,9 @@ final class HostMonitor implements Runnable {
         : new OshiHostCollector(HostRoot.of(root));
   }
 
-  void start() {
+  /** Starts sampling after {@code firstDelayMillis}, off the application's start-up. */
+  void start(long firstDelayMillis) {
+    this.firstDelayMillis = firstDelayMillis;
     thread = new Thread(this, "timewait-host");
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
@@ -89,6 +92,11 @@ final class HostMonitor implements Runnable {
 
   @Override
   public void run() {
+    try {
+      TimeUnit.MILLISECONDS.sleep(firstDelayMillis);
+    } catch (InterruptedException e) {
+      return;
+    }
     long nextTable = 0;
     while (!stopped) {
       try {

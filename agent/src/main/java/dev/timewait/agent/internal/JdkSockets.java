@@ -112,7 +112,7 @@ final class JdkSockets {
     } catch (Throwable t) {
       throw new ReflectiveOperationException("sun.nio.ch.Net.pollnvalValue", t);
     }
-    rdhup = System.getProperty("os.name", "").startsWith("Linux");
+    rdhup = kernelTellsPeerFin();
     peerFinEvents = rdhup ? pollIn | POLLRDHUP_LINUX : pollIn;
   }
 
@@ -122,11 +122,9 @@ final class JdkSockets {
     return MethodHandles.privateLookupIn(owner, lookup).findVarHandle(owner, name, type);
   }
 
-  /**
-   * Whether the peer's FIN is detected by the kernel ({@code POLLRDHUP}) or by EOF-without-data.
-   */
-  boolean asksKernelForPeerFin() {
-    return rdhup;
+  /** Whether the peer's FIN is told by the kernel ({@code POLLRDHUP}) or by EOF-without-data. */
+  static boolean kernelTellsPeerFin() {
+    return System.getProperty("os.name", "").startsWith("Linux");
   }
 
   /** The socket's file descriptor, or null for a type this class does not know. */

@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
  * poll and a few {@code getsockopt}-like calls, and nothing thrown escapes.
  */
 final class SocketEventHandler implements CloseSink {
-  private final JdkSockets sockets;
+  private final LazyJdkSockets jdk;
   private final SiteResolver resolver;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
@@ -21,13 +21,13 @@ final class SocketEventHandler implements CloseSink {
   private volatile int[] internalServerPorts = new int[0];
 
   SocketEventHandler(
-      JdkSockets sockets,
+      LazyJdkSockets jdk,
       SiteResolver resolver,
       CloseRecorder recorder,
       ConnectionTable table,
       AgentErrors errors) {
     this.table = table;
-    this.sockets = sockets;
+    this.jdk = jdk;
     this.resolver = resolver;
     this.recorder = recorder;
     this.errors = errors;
@@ -89,9 +89,9 @@ final class SocketEventHandler implements CloseSink {
   }
 
   private void opened(Object socket, Role role) {
-    FileDescriptor fd = sockets.fd(socket);
-    int fdNumber = sockets.fdNumber(fd);
-    InetSocketAddress remote = sockets.remote(socket);
+    FileDescriptor fd = sockets().fd(socket);
+    int fdNumber = sockets().fdNumber(fd);
+    InetSocketAddress remote = sockets().remote(socket);
     if (fdNumber < 0 || remote == null) {
       return; // not a TCP/IP socket (Unix domain) or not connected
     }
@@ -103,7 +103,7 @@ final class SocketEventHandler implements CloseSink {
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
             : openSite();
-    InetSocketAddress local = sockets.local(fd);
+    InetSocketAddress local = sockets().local(fd);
     boolean internal = site == CodeSite.INTERNAL || isInternalServerPort(role, local);
     Connection connection = new Connection(role, site, remote, true, internal);
     connection.local = local;
@@ -111,12 +111,16 @@ final class SocketEventHandler implements CloseSink {
   }
 
   private void connecting(Object socket) {
-    int fdNumber = sockets.fdNumber(sockets.fd(socket));
+    int fdNumber = sockets().fdNumber(sockets().fd(socket));
     if (fdNumber >= 0) {
       CodeSite site = openSite();
       table.put(
           fdNumber, new Connection(Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
     }
+  }
+
+  private JdkSockets sockets() {
+    return jdk.get();
   }
 
   /** The site that opens a connection: the requesting code for the JDK HttpClient's own threads. */
@@ -133,12 +137,12 @@ final class SocketEventHandler implements CloseSink {
   }
 
   private void finSending(Object socket, boolean closing) throws Throwable {
-    FileDescriptor fd = sockets.fd(socket);
-    int fdNumber = sockets.fdNumber(fd);
+    FileDescriptor fd = sockets().fd(socket);
+    int fdNumber = sockets().fdNumber(fd);
     if (fdNumber < 0) {
       return;
     }
-    if (!sockets.isConnected(socket)) {
+    if (!sockets().isConnected(socket)) {
       if (closing) {
         table.remove(fdNumber); // a connect that never completed
       }
@@ -149,22 +153,22 @@ final class SocketEventHandler implements CloseSink {
     if (connection != null
         && connection.established
         && connection.remote != null
-        && sockets.hasRemote(socket, connection.remote)) {
+        && sockets().hasRemote(socket, connection.remote)) {
       remote = connection.remote; // the usual case: no new address object per close
     } else {
-      remote = sockets.remote(socket);
+      remote = sockets().remote(socket);
       if (remote == null) {
         return;
       }
       if (connection == null || !connection.established || !connection.sameRemote(remote)) {
         connection = new Connection(Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
-        connection.local = sockets.local(fd);
+        connection.local = sockets().local(fd);
         table.put(fdNumber, connection);
       }
     }
     if (!closing) {
       if (connection.finVerdict == null) {
-        connection.finVerdict = sockets.peerFinArrived(fd) ? CloseKind.PASSIVE : CloseKind.ACTIVE;
+        connection.finVerdict = sockets().peerFinArrived(fd) ? CloseKind.PASSIVE : CloseKind.ACTIVE;
       }
       return;
     }
@@ -192,12 +196,12 @@ final class SocketEventHandler implements CloseSink {
    * first.
    */
   private CloseKind classifyClose(FileDescriptor fd, CloseKind finVerdict) throws Throwable {
-    int peer = sockets.peerState(fd);
+    int peer = sockets().peerState(fd);
     boolean peerFin = (peer & JdkSockets.PEER_CLOSED) != 0;
     if (finVerdict != null && peerFin) {
       return finVerdict;
     }
-    if ((peer & JdkSockets.DATA_PENDING) != 0 || sockets.lingerZero(fd)) {
+    if ((peer & JdkSockets.DATA_PENDING) != 0 || sockets().lingerZero(fd)) {
       return CloseKind.ABORTIVE;
     }
     if (finVerdict != null) {

@@ -3,31 +3,40 @@ package dev.timewait.analyzer.host;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Live TIME_WAIT tests are meaningful only while the host's TIME_WAIT table has room: past {@code
- * tcp_max_tw_buckets} the kernel closes sockets without TIME_WAIT and counts {@code
- * TCPTimeWaitOverflow}. Other load on the host can fill it; a test then aborts with that reason
- * instead of failing on data the kernel never kept.
+ * Live TIME_WAIT tests are meaningful only while the kernel keeps every TIME_WAIT socket: past
+ * {@code tcp_max_tw_buckets} it closes sockets without TIME_WAIT ({@code TCPTimeWaitOverflow}), and
+ * with {@code tcp_tw_reuse} a {@code connect()} may take over a TIME_WAIT 4-tuple older than a
+ * second ({@code TWRecycled}). Heavy load elsewhere on the host causes either; a test then aborts
+ * with that reason instead of failing on sockets the kernel did not keep.
  */
 public final class TimeWaitOverflowGuard {
-  private final long before = overflowNow();
+  private final long[] before = countersNow();
 
-  /** Starts watching the counter. */
+  /** Starts watching the counters. */
   public static TimeWaitOverflowGuard start() {
     return new TimeWaitOverflowGuard();
   }
 
-  /** Aborts the test when the kernel skipped TIME_WAIT for some socket since {@link #start()}. */
+  /**
+   * Aborts the test when the kernel dropped or reused a TIME_WAIT socket since {@link #start()}.
+   */
   public void assumeTableHadRoom() {
-    long after = overflowNow();
+    long[] after = countersNow();
     assumeTrue(
-        after == before,
-        "the host's TIME_WAIT table overflowed during the test (TCPTimeWaitOverflow +"
-            + (after - before)
-            + ", other load on the host): the kernel kept no TIME_WAIT for some sockets");
+        after[0] == before[0] && after[1] == before[1],
+        "the kernel did not keep every TIME_WAIT socket during the test (TCPTimeWaitOverflow +"
+            + (after[0] - before[0])
+            + ", TWRecycled +"
+            + (after[1] - before[1])
+            + ": other load on the host)");
   }
 
-  private static long overflowNow() {
-    Long overflow = new LinuxProcCollector().sampleCounters().counters().timeWaitOverflow();
-    return overflow == null ? 0 : overflow;
+  private static long[] countersNow() {
+    TcpCounters counters = new LinuxProcCollector().sampleCounters().counters();
+    return new long[] {orZero(counters.timeWaitOverflow()), orZero(counters.twRecycled())};
+  }
+
+  private static long orZero(Long value) {
+    return value == null ? 0 : value;
   }
 }
