@@ -133,17 +133,13 @@ class AgentFaultsIT {
     String expected = run(java, List.of(), ECHO);
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.start(
+        ChildJvm.withAgent(
             java,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,hostRoot="
-                    + root
-                    + ",snapshot="
-                    + snapshot),
-            LifecycleApp.class,
-            List.of())) {
+            "jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,hostRoot="
+                + root
+                + ",snapshot="
+                + snapshot,
+            LifecycleApp.class)) {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"));

@@ -74,12 +74,7 @@ class AgentLifecycleIT {
           "maxSites=" + "9".repeat(100_000),
           noise.toString()
         }) {
-      try (ChildJvm child =
-          ChildJvm.start(
-              JAVA,
-              List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=" + options),
-              LifecycleApp.class,
-              List.of())) {
+      try (ChildJvm child = ChildJvm.withAgent(JAVA, options, LifecycleApp.class)) {
         child.awaitLine("ready");
         child.send("closes 3");
         child.awaitLine("done 3");
@@ -130,16 +125,10 @@ class AgentLifecycleIT {
   void closeWaitLeaksAreNamedByOpenSite(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.start(
+        ChildJvm.withAgent(
             JAVA,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=snapshot="
-                    + snapshot
-                    + ",interval=200ms,closeWaitAfter=500ms"),
-            LifecycleApp.class,
-            List.of())) {
+            "snapshot=" + snapshot + ",interval=200ms,closeWaitAfter=500ms",
+            LifecycleApp.class)) {
       child.awaitLine("ready");
       child.send("leak 4");
       child.awaitLine("leaked 4");
@@ -164,16 +153,10 @@ class AgentLifecycleIT {
     Path snapshot = dir.resolve("s.json");
     TimeWaitOverflowGuard guard = TimeWaitOverflowGuard.start();
     try (ChildJvm child =
-        ChildJvm.start(
+        ChildJvm.withAgent(
             JAVA,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=snapshot="
-                    + snapshot
-                    + ",interval=200ms,hostInterval=200ms,tableInterval=300ms"),
-            LifecycleApp.class,
-            List.of())) {
+            "snapshot=" + snapshot + ",interval=200ms,hostInterval=200ms,tableInterval=300ms",
+            LifecycleApp.class)) {
       child.awaitLine("ready");
       child.send("closes 50");
       child.awaitLine("done 50");
@@ -231,11 +214,7 @@ class AgentLifecycleIT {
   void jmxClientConnectionsAreNotApplicationCloses(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.start(
-            JAVA,
-            List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=snapshot=" + snapshot + ",jmxDelay=0s"),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.withAgent(JAVA, "snapshot=" + snapshot + ",jmxDelay=0s", LifecycleApp.class)) {
       child.awaitLine("ready");
       child.send("closes 2");
       child.awaitLine("done 2");

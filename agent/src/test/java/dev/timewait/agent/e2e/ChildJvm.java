@@ -95,6 +95,11 @@ final class ChildJvm implements AutoCloseable {
     process.getOutputStream().flush();
   }
 
+  /** Starts {@code mainClass} on {@code java} with the agent jar and {@code options}. */
+  static ChildJvm withAgent(Path java, String options, Class<?> mainClass) throws Exception {
+    return start(java, List.of("-javaagent:" + AGENT_JAR + "=" + options), mainClass, List.of());
+  }
+
   long pid() {
     return process.pid();
   }

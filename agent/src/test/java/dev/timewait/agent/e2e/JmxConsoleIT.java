@@ -63,15 +63,11 @@ class JmxConsoleIT {
   @Test
   void jmxtermReadsEveryAttributeAndARemoteListenerHearsAFinding() throws Exception {
     try (ChildJvm child =
-        ChildJvm.start(
+        ChildJvm.withAgent(
             JAVA,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
-                    + "closeWaitAfter=300ms,thresholds=churnPerMinute=5"),
-            LifecycleApp.class,
-            List.of())) {
+            "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
+                + "closeWaitAfter=300ms,thresholds=churnPerMinute=5",
+            LifecycleApp.class)) {
       child.awaitLine("ready");
       String url = localJmxUrl(child.pid());
       BlockingQueue<Notification> heard = new LinkedBlockingQueue<>();
