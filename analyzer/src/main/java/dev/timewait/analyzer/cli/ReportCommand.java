@@ -193,6 +193,7 @@ final class ReportCommand implements Callable<Integer> {
       AnalysisInput input = host.input(all, starts, thresholds, progress);
       progress.done();
       List<Finding> findings = Analyzer.standard().analyze(input);
+      refuseUnreadableHostRoot(findings);
       if (fleet != null) {
         findings = fleet.withAgentFindings(findings);
       }
@@ -209,6 +210,26 @@ final class ReportCommand implements Callable<Integer> {
     } finally {
       for (JvmConnection jvm : jvms) {
         jvm.close();
+      }
+    }
+  }
+
+  /**
+   * A captured tree of which nothing could be read is unreadable input, not a host to report on
+   * (the live host still gets its {@code HOST_UNREADABLE} finding).
+   */
+  private void refuseUnreadableHostRoot(List<Finding> findings) {
+    if (hostRoot == null) {
+      return;
+    }
+    for (Finding finding : findings) {
+      if (finding.id().equals("HOST_UNREADABLE")) {
+        List<String> why = finding.evidence().subList(1, Math.min(4, finding.evidence().size()));
+        throw new CliException(
+            "host root "
+                + hostRoot
+                + " holds no readable host data"
+                + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")"));
       }
     }
   }
