@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** The kernel's TIME_WAIT list as {@code ss -tan state time-wait} prints it. */
-final class SsTimeWait {
+public final class SsTimeWait {
 
   private SsTimeWait() {}
 
@@ -25,7 +25,7 @@ final class SsTimeWait {
   }
 
   /** TIME_WAIT 4-tuples where either port is one of {@code ports}. */
-  static Set<SocketPair> pairs(Set<Integer> ports) throws IOException, InterruptedException {
+  public static Set<SocketPair> pairs(Set<Integer> ports) throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder("ss", "-tanH", "state", "time-wait").redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
