@@ -1,10 +1,10 @@
 package dev.timewait.bench;
 
-import dev.timewait.analyzer.host.ConnectionTableBuilder;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.host.LinuxProcCollector;
-import dev.timewait.analyzer.host.LoopbackTimeWaitMaker;
-import dev.timewait.analyzer.host.ProcNetTcpParser;
+import dev.timewait.core.host.ConnectionTableBuilder;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.LoopbackTimeWaitMaker;
+import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.core.host.linux.ProcNetTcpParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -2,12 +2,12 @@ package dev.timewait.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.analyzer.snapshot.CloseWaitStats;
-import dev.timewait.analyzer.snapshot.RecentClose;
-import dev.timewait.analyzer.snapshot.Role;
-import dev.timewait.analyzer.snapshot.Snapshot;
-import dev.timewait.analyzer.snapshot.SnapshotException;
-import dev.timewait.analyzer.snapshot.SnapshotReader;
+import dev.timewait.core.snapshot.CloseWaitStats;
+import dev.timewait.core.snapshot.RecentClose;
+import dev.timewait.core.snapshot.Role;
+import dev.timewait.core.snapshot.Snapshot;
+import dev.timewait.core.snapshot.SnapshotException;
+import dev.timewait.core.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

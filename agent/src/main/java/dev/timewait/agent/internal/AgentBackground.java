@@ -5,6 +5,7 @@ import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.DescribedMBean;
 import dev.timewait.agent.internal.jmx.FindingsMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.core.snapshot.SnapshotWriter;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class AgentBackground implements Runnable {
   static final String FINDINGS_NAME = "dev.timewait:type=Findings";
 
   private final AgentOptions options;
-  private final Snapshot snapshot;
+  private final SnapshotBuilder snapshot;
   private final AgentErrors errors;
   private final Runnable periodic;
   private final ClosesMXBean closes;
@@ -39,7 +40,7 @@ final class AgentBackground implements Runnable {
 
   AgentBackground(
       AgentOptions options,
-      Snapshot snapshot,
+      SnapshotBuilder snapshot,
       AgentErrors errors,
       Runnable periodic,
       ClosesMXBean closes,
@@ -172,7 +173,8 @@ final class AgentBackground implements Runnable {
       return;
     }
     try {
-      SnapshotFile.writeAtomically(options.snapshot, snapshot.toJson(System.currentTimeMillis()));
+      SnapshotFile.writeAtomically(
+          options.snapshot, SnapshotWriter.toJson(snapshot.build(System.currentTimeMillis())));
     } catch (Throwable t) {
       errors.record("snapshot " + options.snapshot, t);
     }

@@ -2,6 +2,7 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.internal.jmx.AgentMXBean;
+import dev.timewait.core.snapshot.SnapshotWriter;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ final class AgentBean implements AgentMXBean {
   private final List<String> paths;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
-  private final Snapshot snapshot;
+  private final SnapshotBuilder snapshot;
 
   AgentBean(
       AgentInfo info,
@@ -20,7 +21,7 @@ final class AgentBean implements AgentMXBean {
       List<String> paths,
       CloseRecorder recorder,
       AgentErrors errors,
-      Snapshot snapshot) {
+      SnapshotBuilder snapshot) {
     this.info = info;
     this.options = options;
     this.paths = paths;
@@ -83,6 +84,6 @@ final class AgentBean implements AgentMXBean {
 
   @Override
   public String getSnapshotJson() {
-    return snapshot.toJson(System.currentTimeMillis());
+    return SnapshotWriter.toJson(snapshot.build(System.currentTimeMillis()));
   }
 }

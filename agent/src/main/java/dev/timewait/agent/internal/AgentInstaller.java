@@ -5,6 +5,8 @@ import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
 import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.host.HostRoot;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
@@ -62,7 +64,7 @@ public final class AgentInstaller {
             options.stackDepth,
             options.maxSites * 4,
             AgentInstaller.class.getClassLoader());
-    ConnectionTable connections = new ConnectionTable();
+    OpenConnections connections = new OpenConnections();
     SocketEventHandler handler =
         new SocketEventHandler(sockets, resolver, recorder, connections, errors);
     handler.internalServerPorts(ExporterPorts.ofThisProcess());
@@ -72,13 +74,13 @@ public final class AgentInstaller {
     HostMonitor host =
         options.host
             ? new HostMonitor(
-                faults.sampler(HostMonitor.collectorFor(options.hostRoot)),
+                faults.sampler(HostCollector.forRoot(HostRoot.of(options.hostRoot))),
                 recorder,
                 errors,
                 options.hostInterval.toMillis(),
                 options.tableInterval.toMillis())
             : null;
-    Snapshot snapshot = new Snapshot(recorder, closeWait, info, host);
+    SnapshotBuilder snapshot = new SnapshotBuilder(recorder, closeWait, info, host);
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
     List<String> paths = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.timewait.agent.internal;
 
-import dev.timewait.analyzer.rules.Thresholds;
+import dev.timewait.core.rules.Thresholds;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,13 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.core.host.IpAddresses;
+import dev.timewait.core.host.SocketPair;
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.RecentClose;
+import dev.timewait.core.snapshot.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,12 +24,12 @@ class CloseRecorder {
   private final LongAdder[][] totals =
       new LongAdder[Role.values().length][CloseKind.values().length];
   private final LongAdder internal = new LongAdder();
-  private final ConcurrentHashMap<SiteKey, SiteStats> sites = new ConcurrentHashMap<>();
-  private final SiteStats[] otherSites = new SiteStats[Role.values().length];
+  private final ConcurrentHashMap<SiteKey, SiteCounters> sites = new ConcurrentHashMap<>();
+  private final SiteCounters[] otherSites = new SiteCounters[Role.values().length];
   private final LongAdder siteOverflow = new LongAdder();
-  private final ConcurrentHashMap<InetSocketAddress, EndpointStats> endpoints =
+  private final ConcurrentHashMap<InetSocketAddress, EndpointCounters> endpoints =
       new ConcurrentHashMap<>();
-  private final EndpointStats otherEndpoints = new EndpointStats(null);
+  private final EndpointCounters otherEndpoints = new EndpointCounters(null);
   private final LongAdder endpointOverflow = new LongAdder();
   private final ConcurrentHashMap<InetAddress, InetAddress> localAddresses =
       new ConcurrentHashMap<>();
@@ -43,7 +49,7 @@ class CloseRecorder {
       for (CloseKind kind : CloseKind.values()) {
         totals[role.ordinal()][kind.ordinal()] = new LongAdder();
       }
-      otherSites[role.ordinal()] = new SiteStats(CodeSite.OTHER, CodeSite.OTHER, role);
+      otherSites[role.ordinal()] = new SiteCounters(CodeSite.OTHER, CodeSite.OTHER, role);
     }
   }
 
@@ -58,9 +64,9 @@ class CloseRecorder {
       long now) {
     totals[role.ordinal()][kind.ordinal()].increment();
     InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
-    EndpointStats endpoint = endpoint(peer);
+    EndpointCounters endpoint = endpoint(peer);
     endpoint.byKind[kind.ordinal()].increment();
-    SiteStats row = siteRow(closeSite, openSite, role);
+    SiteCounters row = siteRow(closeSite, openSite, role);
     // the endpoint row's own key, equal to peer: site rows then keep no address objects of their
     // own
     row.count(kind, endpoint.remote != null ? endpoint.remote : peer);
@@ -110,9 +116,9 @@ class CloseRecorder {
   }
 
   /** Site rows, with the overflow rows of each role that has counts. */
-  Collection<SiteStats> sites() {
-    java.util.List<SiteStats> rows = new java.util.ArrayList<>(sites.values());
-    for (SiteStats other : otherSites) {
+  Collection<SiteCounters> sites() {
+    java.util.List<SiteCounters> rows = new java.util.ArrayList<>(sites.values());
+    for (SiteCounters other : otherSites) {
       if (other.count(CloseKind.ACTIVE)
               + other.count(CloseKind.PASSIVE)
               + other.count(CloseKind.ABORTIVE)
@@ -123,8 +129,8 @@ class CloseRecorder {
     return rows;
   }
 
-  Collection<EndpointStats> endpoints() {
-    java.util.List<EndpointStats> rows = new java.util.ArrayList<>(endpoints.values());
+  Collection<EndpointCounters> endpoints() {
+    java.util.List<EndpointCounters> rows = new java.util.ArrayList<>(endpoints.values());
     if (otherEndpoints.total() > 0) {
       rows.add(otherEndpoints);
     }
@@ -135,9 +141,29 @@ class CloseRecorder {
     return recent.within(now);
   }
 
-  private SiteStats siteRow(CodeSite closeSite, CodeSite openSite, Role role) {
+  /** The active closes of the last 60 s as 4-tuples, for the matcher and the snapshot. */
+  java.util.List<RecentClose> recentCloses(long now) {
+    java.util.List<RecentActiveCloses.Entry> entries = recent.within(now);
+    java.util.List<RecentClose> out = new java.util.ArrayList<>(entries.size());
+    for (RecentActiveCloses.Entry e : entries) {
+      out.add(
+          new RecentClose(
+              new SocketPair(
+                  IpAddresses.format(e.local.getAddress()),
+                  e.localPort,
+                  IpAddresses.format(e.remote.getAddress()),
+                  e.remotePort),
+              Instant.ofEpochMilli(e.at),
+              e.site.closeSite.frame,
+              e.site.openSite.frame,
+              e.site.role));
+    }
+    return out;
+  }
+
+  private SiteCounters siteRow(CodeSite closeSite, CodeSite openSite, Role role) {
     SiteKey key = new SiteKey(closeSite, openSite, role);
-    SiteStats row = sites.get(key);
+    SiteCounters row = sites.get(key);
     if (row != null) {
       return row;
     }
@@ -145,14 +171,14 @@ class CloseRecorder {
       siteOverflow.increment();
       return otherSites[role.ordinal()];
     }
-    return sites.computeIfAbsent(key, k -> new SiteStats(closeSite, openSite, role));
+    return sites.computeIfAbsent(key, k -> new SiteCounters(closeSite, openSite, role));
   }
 
-  private EndpointStats endpoint(InetSocketAddress remote) {
+  private EndpointCounters endpoint(InetSocketAddress remote) {
     if (remote == null) {
       return otherEndpoints;
     }
-    EndpointStats stats = endpoints.get(remote);
+    EndpointCounters stats = endpoints.get(remote);
     if (stats != null) {
       return stats;
     }
@@ -160,7 +186,7 @@ class CloseRecorder {
       endpointOverflow.increment();
       return otherEndpoints;
     }
-    return endpoints.computeIfAbsent(remote, EndpointStats::new);
+    return endpoints.computeIfAbsent(remote, EndpointCounters::new);
   }
 
   /**
@@ -202,11 +228,11 @@ class CloseRecorder {
   }
 
   /** Counts per remote endpoint; {@code remote} is null for the overflow row. */
-  static final class EndpointStats {
+  static final class EndpointCounters {
     final InetSocketAddress remote;
     final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
 
-    EndpointStats(InetSocketAddress remote) {
+    EndpointCounters(InetSocketAddress remote) {
       this.remote = remote;
     }
 

@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.core.snapshot.Role;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,12 +28,12 @@ final class CloseWaitTracker {
     }
   }
 
-  private final ConnectionTable table;
+  private final OpenConnections table;
   private final LazyJdkSockets jdk;
   private final long thresholdMillis;
   private volatile List<Row> rows = List.of();
 
-  CloseWaitTracker(ConnectionTable table, LazyJdkSockets jdk, long thresholdMillis) {
+  CloseWaitTracker(OpenConnections table, LazyJdkSockets jdk, long thresholdMillis) {
     this.table = table;
     this.jdk = jdk;
     this.thresholdMillis = thresholdMillis;

@@ -3,6 +3,8 @@ package dev.timewait.agent.internal;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.SiteCloses;
 import dev.timewait.agent.internal.jmx.SiteKey;
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,7 +64,7 @@ final class ClosesBean implements ClosesMXBean {
   @Override
   public Map<SiteKey, SiteCloses> getSiteCloses() {
     Map<SiteKey, SiteCloses> out = new HashMap<>();
-    for (SiteStats row : recorder.sites()) {
+    for (SiteCounters row : recorder.sites()) {
       out.put(
           new SiteKey(row.closeSite.frame, row.openSite.frame, row.role.name()),
           new SiteCloses(
@@ -76,7 +78,7 @@ final class ClosesBean implements ClosesMXBean {
   @Override
   public Map<String, Long> getActiveClosesBySite() {
     Map<String, Long> out = new TreeMap<>();
-    for (SiteStats row : recorder.sites()) {
+    for (SiteCounters row : recorder.sites()) {
       out.merge(row.closeSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
     }
     return out;
@@ -85,7 +87,7 @@ final class ClosesBean implements ClosesMXBean {
   @Override
   public Map<String, Long> getActiveClosesByOpenSite() {
     Map<String, Long> out = new TreeMap<>();
-    for (SiteStats row : recorder.sites()) {
+    for (SiteCounters row : recorder.sites()) {
       out.merge(row.openSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
     }
     return out;
@@ -94,8 +96,8 @@ final class ClosesBean implements ClosesMXBean {
   @Override
   public Map<String, Long> getActiveClosesByEndpoint() {
     Map<String, Long> out = new TreeMap<>();
-    for (CloseRecorder.EndpointStats row : recorder.endpoints()) {
-      String key = row.remote == null ? "(other endpoints)" : Snapshot.endpoint(row.remote);
+    for (CloseRecorder.EndpointCounters row : recorder.endpoints()) {
+      String key = row.remote == null ? "(other endpoints)" : SnapshotBuilder.endpoint(row.remote);
       out.put(key, row.count(CloseKind.ACTIVE));
     }
     return out;

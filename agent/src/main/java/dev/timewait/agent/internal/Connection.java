@@ -1,5 +1,7 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.net.InetSocketAddress;
 
 /**

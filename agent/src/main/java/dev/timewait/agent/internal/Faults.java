@@ -1,6 +1,8 @@
 package dev.timewait.agent.internal;
 
-import dev.timewait.analyzer.host.HostCollector;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;

@@ -3,14 +3,13 @@ package dev.timewait.agent.internal;
 import dev.timewait.agent.internal.jmx.FindingDetail;
 import dev.timewait.agent.internal.jmx.FindingKey;
 import dev.timewait.agent.internal.jmx.FindingsMXBean;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.rules.AnalysisInput;
-import dev.timewait.analyzer.rules.Analyzer;
-import dev.timewait.analyzer.rules.Finding;
-import dev.timewait.analyzer.rules.Severity;
-import dev.timewait.analyzer.rules.SnapshotMatch;
-import dev.timewait.analyzer.rules.Thresholds;
-import dev.timewait.analyzer.snapshot.SnapshotReader;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.rules.AnalysisInput;
+import dev.timewait.core.rules.Analyzer;
+import dev.timewait.core.rules.Finding;
+import dev.timewait.core.rules.Severity;
+import dev.timewait.core.rules.SnapshotMatch;
+import dev.timewait.core.rules.Thresholds;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,14 +34,14 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
   private static final long RATE_WINDOW_MILLIS = 60_000;
   private static final long KEEP_EVERY_MILLIS = 5_000;
 
-  private final Snapshot snapshot;
+  private final SnapshotBuilder snapshot;
   private final HostMonitor host;
   private final Thresholds thresholds;
   private final ObjectName name;
   private final AtomicLong sequence = new AtomicLong();
 
   /** Earlier snapshots, oldest first, at least {@link #KEEP_EVERY_MILLIS} apart, for rates. */
-  private final ArrayDeque<dev.timewait.analyzer.snapshot.Snapshot> history = new ArrayDeque<>();
+  private final ArrayDeque<dev.timewait.core.snapshot.Snapshot> history = new ArrayDeque<>();
 
   private volatile State state = new State(Map.of(), 0, 0);
 
@@ -69,7 +68,7 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
     }
   }
 
-  FindingsBean(Snapshot snapshot, HostMonitor host, Thresholds thresholds, String objectName)
+  FindingsBean(SnapshotBuilder snapshot, HostMonitor host, Thresholds thresholds, String objectName)
       throws Exception {
     super(
         new MBeanNotificationInfo(
@@ -85,9 +84,8 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
   /** Runs the rules now and sends a notification for every finding that appeared or cleared. */
   void refresh(long now) throws Exception {
     long started = System.nanoTime();
-    dev.timewait.analyzer.snapshot.Snapshot model =
-        new SnapshotReader().read(snapshot.toJsonWithoutRecentCloses(now), "this JVM");
-    dev.timewait.analyzer.snapshot.Snapshot start = rateStart(model, now);
+    dev.timewait.core.snapshot.Snapshot model = snapshot.buildWithoutRecentCloses(now);
+    dev.timewait.core.snapshot.Snapshot start = rateStart(model, now);
     HostMonitor.State hostState = host == null ? null : host.state();
     HostSample sample = null;
     List<SnapshotMatch> matches = List.of();
@@ -139,23 +137,23 @@ final class FindingsBean extends NotificationBroadcasterSupport implements Findi
    * The kept snapshot closest to a minute before {@code model} (null on the first run); keeps
    * {@code model} for later runs.
    */
-  private dev.timewait.analyzer.snapshot.Snapshot rateStart(
-      dev.timewait.analyzer.snapshot.Snapshot model, long now) {
+  private dev.timewait.core.snapshot.Snapshot rateStart(
+      dev.timewait.core.snapshot.Snapshot model, long now) {
     while (history.size() > 1
         && second(history).takenAt().toEpochMilli() <= now - RATE_WINDOW_MILLIS) {
       history.removeFirst();
     }
-    dev.timewait.analyzer.snapshot.Snapshot start = history.peekFirst();
-    dev.timewait.analyzer.snapshot.Snapshot last = history.peekLast();
+    dev.timewait.core.snapshot.Snapshot start = history.peekFirst();
+    dev.timewait.core.snapshot.Snapshot last = history.peekLast();
     if (last == null || now - last.takenAt().toEpochMilli() >= KEEP_EVERY_MILLIS) {
       history.addLast(model);
     }
     return start;
   }
 
-  private static dev.timewait.analyzer.snapshot.Snapshot second(
-      ArrayDeque<dev.timewait.analyzer.snapshot.Snapshot> deque) {
-    Iterator<dev.timewait.analyzer.snapshot.Snapshot> it = deque.iterator();
+  private static dev.timewait.core.snapshot.Snapshot second(
+      ArrayDeque<dev.timewait.core.snapshot.Snapshot> deque) {
+    Iterator<dev.timewait.core.snapshot.Snapshot> it = deque.iterator();
     it.next();
     return it.next();
   }

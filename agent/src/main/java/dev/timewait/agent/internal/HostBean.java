@@ -1,13 +1,13 @@
 package dev.timewait.agent.internal;
 
 import dev.timewait.agent.internal.jmx.HostMXBean;
-import dev.timewait.analyzer.host.ClientTimeWaitGroup;
-import dev.timewait.analyzer.host.ConnectionTable;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.host.ServerTimeWaitGroup;
-import dev.timewait.analyzer.host.TcpState;
-import dev.timewait.analyzer.match.MatchResult;
-import dev.timewait.analyzer.match.SiteOwnership;
+import dev.timewait.core.host.ClientTimeWaitGroup;
+import dev.timewait.core.host.ConnectionTable;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.ServerTimeWaitGroup;
+import dev.timewait.core.host.TcpState;
+import dev.timewait.core.match.MatchResult;
+import dev.timewait.core.match.SiteOwnership;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -1,18 +1,19 @@
 package dev.timewait.agent.internal;
 
-import dev.timewait.analyzer.host.ClientTimeWaitGroup;
-import dev.timewait.analyzer.host.HostCollector;
-import dev.timewait.analyzer.host.HostRoot;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.host.LinuxProcCollector;
-import dev.timewait.analyzer.host.OshiHostCollector;
-import dev.timewait.analyzer.host.ServerTimeWaitGroup;
-import dev.timewait.analyzer.host.TcpState;
-import dev.timewait.analyzer.match.MatchResult;
-import dev.timewait.analyzer.match.SiteOwnership;
-import dev.timewait.analyzer.match.TimeWaitMatcher;
-import dev.timewait.analyzer.snapshot.RecentClose;
-import java.nio.file.Path;
+import dev.timewait.core.host.ClientTimeWaitGroup;
+import dev.timewait.core.host.ConnectionTable;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.IpAddresses;
+import dev.timewait.core.host.ServerTimeWaitGroup;
+import dev.timewait.core.host.TcpState;
+import dev.timewait.core.match.MatchResult;
+import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.match.TimeWaitMatcher;
+import dev.timewait.core.snapshot.HostDestination;
+import dev.timewait.core.snapshot.HostMatch;
+import dev.timewait.core.snapshot.HostSection;
+import dev.timewait.core.snapshot.RecentClose;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,13 +62,6 @@ final class HostMonitor implements Runnable {
     this.errors = errors;
     this.counterMillis = counterMillis;
     this.tableMillis = tableMillis;
-  }
-
-  /** {@code /proc} under {@code root} on Linux, OSHI elsewhere. */
-  static HostCollector collectorFor(Path root) {
-    return System.getProperty("os.name", "").startsWith("Linux")
-        ? new LinuxProcCollector(HostRoot.of(root))
-        : new OshiHostCollector(HostRoot.of(root));
   }
 
   /** Starts sampling after {@code firstDelayMillis}, off the application's start-up. */
@@ -124,17 +118,7 @@ final class HostMonitor implements Runnable {
 
   /** Samples the table now and matches it with the recent active closes (also used by tests). */
   void sampleTable(long now) {
-    List<RecentClose> recent = new ArrayList<>();
-    for (RecentActiveCloses.Entry e : recorder.recentActiveCloses(now)) {
-      recent.add(
-          new RecentClose(
-              Snapshot.endpoint(e.local, e.localPort),
-              Snapshot.endpoint(e.remote, e.remotePort),
-              Instant.ofEpochMilli(e.at),
-              e.site.closeSite.frame,
-              e.site.openSite.frame,
-              dev.timewait.analyzer.snapshot.Role.valueOf(e.site.role.name())));
-    }
+    List<RecentClose> recent = recorder.recentCloses(now);
     long started = System.nanoTime();
     MatchResult match =
         new TimeWaitMatcher(collector)
@@ -143,59 +127,45 @@ final class HostMonitor implements Runnable {
     state = new State(match.sample(), match, took);
   }
 
-  /** The {@code "host"} section of the snapshot. */
-  void writeJson(JsonWriter json) {
+  /** The snapshot's {@code host} section from the latest samples. */
+  HostSection section() {
     State s = state;
     HostSample sample = s.counters;
-    json.name("host").beginObject();
     if (sample == null) {
-      json.endObject();
-      return;
+      return new HostSection(null, null, null, null, null, List.of(), null, List.of());
     }
-    json.field("takenAt", sample.takenAt().toString())
-        .field("collector", sample.collector())
-        .field("kernel", sample.os().kernelRelease());
-    Long timeWait = sample.timeWaitNow();
-    json.field("timeWait", timeWait == null ? -1 : timeWait);
     MatchResult match = s.match;
-    if (match != null && match.sample().table() != null) {
-      json.field("closeWait", match.sample().table().count(TcpState.CLOSE_WAIT));
-      json.name("destinations").beginArray();
-      for (ClientTimeWaitGroup g : top(match.sample().table().clientGroups())) {
-        json.beginObject()
-            .field("local", g.localIp())
-            .field("remote", remote(g))
-            .field("timeWait", g.timeWait())
-            .field("usable", g.usablePorts() == null ? -1 : g.usablePorts());
-        json.name("utilization").number(g.shareOfUsablePorts()).endObject();
+    ConnectionTable table = match == null ? null : match.sample().table();
+    List<HostDestination> destinations = new ArrayList<>();
+    HostMatch owned = null;
+    if (table != null) {
+      for (ClientTimeWaitGroup g : top(table.clientGroups())) {
+        destinations.add(
+            new HostDestination(
+                g.localIp(), remote(g), g.timeWait(), g.usablePorts(), g.shareOfUsablePorts()));
       }
-      json.endArray();
-      json.name("match")
-          .beginObject()
-          .field("recentCloses", match.recentCloses())
-          .field("confirmed", match.confirmed())
-          .field("hostTimeWait", match.hostTimeWait())
-          .name("confirmedShare")
-          .number(match.confirmedShare())
-          .name("ownedShareOfHost")
-          .number(match.ownedShareOfHost())
-          .name("sites")
-          .beginArray();
+      List<HostMatch.OwnedSite> sites = new ArrayList<>();
       for (SiteOwnership o : top(match.sites())) {
-        json.beginObject()
-            .field("site", o.site())
-            .field("openSite", o.openSite())
-            .field("role", o.role() == null ? null : o.role().name())
-            .field("timeWait", o.timeWait())
-            .endObject();
+        sites.add(new HostMatch.OwnedSite(o.site(), o.openSite(), o.role(), o.timeWait()));
       }
-      json.endArray().endObject();
+      owned =
+          new HostMatch(
+              match.recentCloses(),
+              match.confirmed(),
+              match.hostTimeWait(),
+              match.confirmedShare(),
+              match.ownedShareOfHost(),
+              sites);
     }
-    json.name("unavailable").beginArray();
-    for (String line : sample.unavailable()) {
-      json.value(line);
-    }
-    json.endArray().endObject();
+    return new HostSection(
+        sample.takenAt(),
+        sample.collector(),
+        sample.os().kernelRelease(),
+        sample.timeWaitNow(),
+        table == null ? null : table.count(TcpState.CLOSE_WAIT),
+        destinations,
+        owned,
+        sample.unavailable());
   }
 
   /** The first {@link #MAX_ROWS} of a list the collector sorted largest first. */
@@ -207,10 +177,8 @@ final class HostMonitor implements Runnable {
     return g.localIp() + " -> " + remote(g);
   }
 
-  /** {@code ip:port}, an IPv6 address in brackets, as everywhere in the snapshot. */
   static String remote(ClientTimeWaitGroup g) {
-    String ip = g.remoteIp().indexOf(':') >= 0 ? "[" + g.remoteIp() + "]" : g.remoteIp();
-    return ip + ":" + g.remotePort();
+    return IpAddresses.withPort(g.remoteIp(), g.remotePort());
   }
 
   static String listeningPort(ServerTimeWaitGroup g) {

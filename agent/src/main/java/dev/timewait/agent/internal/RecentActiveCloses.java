@@ -25,7 +25,7 @@ final class RecentActiveCloses {
   private final long[] ports;
   private final InetAddress[] localAddress;
   private final InetAddress[] remoteAddress;
-  private final SiteStats[] site;
+  private final SiteCounters[] site;
   private final AtomicLong next = new AtomicLong();
   private final LongAdder overflow = new LongAdder();
 
@@ -37,7 +37,7 @@ final class RecentActiveCloses {
     ports = new long[size];
     localAddress = new InetAddress[size];
     remoteAddress = new InetAddress[size];
-    site = new SiteStats[size];
+    site = new SiteCounters[size];
   }
 
   void add(
@@ -45,7 +45,7 @@ final class RecentActiveCloses {
       int localPort,
       InetAddress remote,
       int remotePort,
-      SiteStats row,
+      SiteCounters row,
       long now) {
     long seq = next.getAndIncrement() + 1;
     int i = (int) (seq & mask);
@@ -97,7 +97,7 @@ final class RecentActiveCloses {
     final InetAddress remote;
     final int remotePort;
     final long at;
-    final SiteStats site;
+    final SiteCounters site;
 
     Entry(
         InetAddress local,
@@ -105,7 +105,7 @@ final class RecentActiveCloses {
         InetAddress remote,
         int remotePort,
         long at,
-        SiteStats s) {
+        SiteCounters s) {
       this.local = local;
       this.localPort = localPort;
       this.remote = remote;

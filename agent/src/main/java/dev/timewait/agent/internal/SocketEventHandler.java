@@ -2,6 +2,8 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.bootstrap.CloseSink;
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 
@@ -16,7 +18,7 @@ final class SocketEventHandler implements CloseSink {
   private final SiteResolver resolver;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
-  private final ConnectionTable table;
+  private final OpenConnections table;
   private final HttpRequestSites requests = new HttpRequestSites();
   private volatile int[] internalServerPorts = new int[0];
 
@@ -24,7 +26,7 @@ final class SocketEventHandler implements CloseSink {
       LazyJdkSockets jdk,
       SiteResolver resolver,
       CloseRecorder recorder,
-      ConnectionTable table,
+      OpenConnections table,
       AgentErrors errors) {
     this.table = table;
     this.jdk = jdk;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.timewait.analyzer.host.TimeWaitOverflowGuard;
+import dev.timewait.core.host.TimeWaitOverflowGuard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

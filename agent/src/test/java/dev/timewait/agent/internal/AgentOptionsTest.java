@@ -102,9 +102,9 @@ class AgentOptionsTest {
     assertEquals(5, o.thresholds.churnPerMinute());
     assertEquals(0.4, o.thresholds.portWarn());
     assertEquals(
-        dev.timewait.analyzer.rules.Thresholds.defaults().closeWait(), o.thresholds.closeWait());
+        dev.timewait.core.rules.Thresholds.defaults().closeWait(), o.thresholds.closeWait());
     assertEquals(
-        dev.timewait.analyzer.rules.Thresholds.defaults(),
+        dev.timewait.core.rules.Thresholds.defaults(),
         AgentOptions.parse("").thresholds,
         "the analyzer's defaults");
     for (String bad :

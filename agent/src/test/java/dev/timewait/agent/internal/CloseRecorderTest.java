@@ -3,6 +3,8 @@ package dev.timewait.agent.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ class CloseRecorderTest {
     assertEquals(4, recorder.sites().size(), "3 rows and the overflow row");
     assertEquals(7, recorder.siteOverflow());
     long counted = 0;
-    for (SiteStats row : recorder.sites()) {
+    for (SiteCounters row : recorder.sites()) {
       counted += row.count(CloseKind.ACTIVE);
     }
     assertEquals(10, counted, "nothing dropped");

@@ -2,7 +2,7 @@ package dev.timewait.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.timewait.analyzer.host.ClientTimeWaitGroup;
+import dev.timewait.core.host.ClientTimeWaitGroup;
 import org.junit.jupiter.api.Test;
 
 class HostMonitorTest {

@@ -2,14 +2,15 @@ package dev.timewait.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.timewait.core.snapshot.Role;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RecentActiveClosesTest {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-  private final SiteStats row =
-      new SiteStats(
+  private final SiteCounters row =
+      new SiteCounters(
           new CodeSite("A.a(A.java:1)", List.of()),
           new CodeSite("A.b(A.java:2)", List.of()),
           Role.CLIENT);

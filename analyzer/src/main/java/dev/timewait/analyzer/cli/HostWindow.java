@@ -1,14 +1,14 @@
 package dev.timewait.analyzer.cli;
 
-import dev.timewait.analyzer.host.HostCollector;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.host.LinuxProcCollector;
-import dev.timewait.analyzer.host.OshiHostCollector;
-import dev.timewait.analyzer.match.TimeWaitMatcher;
-import dev.timewait.analyzer.rules.AnalysisInput;
-import dev.timewait.analyzer.rules.SnapshotMatch;
-import dev.timewait.analyzer.rules.Thresholds;
-import dev.timewait.analyzer.snapshot.Snapshot;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.core.host.oshi.OshiHostCollector;
+import dev.timewait.core.match.TimeWaitMatcher;
+import dev.timewait.core.rules.AnalysisInput;
+import dev.timewait.core.rules.SnapshotMatch;
+import dev.timewait.core.rules.Thresholds;
+import dev.timewait.core.snapshot.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.timewait.analyzer.cli;
 
-import dev.timewait.analyzer.snapshot.SnapshotException;
-import dev.timewait.analyzer.snapshot.SnapshotReader;
+import dev.timewait.core.snapshot.SnapshotException;
+import dev.timewait.core.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

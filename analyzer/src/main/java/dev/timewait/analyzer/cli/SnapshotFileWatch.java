@@ -1,10 +1,10 @@
 package dev.timewait.analyzer.cli;
 
-import dev.timewait.analyzer.snapshot.CloseTotals;
-import dev.timewait.analyzer.snapshot.CloseWaitStats;
-import dev.timewait.analyzer.snapshot.Snapshot;
-import dev.timewait.analyzer.snapshot.SnapshotException;
-import dev.timewait.analyzer.snapshot.SnapshotReader;
+import dev.timewait.core.snapshot.CloseTotals;
+import dev.timewait.core.snapshot.CloseWaitStats;
+import dev.timewait.core.snapshot.Snapshot;
+import dev.timewait.core.snapshot.SnapshotException;
+import dev.timewait.core.snapshot.SnapshotReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,7 +63,9 @@ final class SnapshotFileWatch {
         last.endpoints(),
         last.overflow(),
         closeWait,
-        last.recentActiveCloses());
+        last.recentActiveCloses(),
+        last.internalCloses(),
+        last.host());
   }
 
   /** The same JVM's agent as it started, before any close: rates then cover the whole run. */
@@ -79,7 +81,9 @@ final class SnapshotFileWatch {
         List.of(),
         null,
         List.of(),
-        List.of());
+        List.of(),
+        0,
+        null);
   }
 
   private void remember(Snapshot snapshot) {

@@ -1,16 +1,16 @@
 package dev.timewait.analyzer.prometheus;
 
-import dev.timewait.analyzer.rules.Analyzer;
-import dev.timewait.analyzer.rules.Finding;
-import dev.timewait.analyzer.rules.Severity;
-import dev.timewait.analyzer.snapshot.CloseCounts;
-import dev.timewait.analyzer.snapshot.CloseTotals;
-import dev.timewait.analyzer.snapshot.CloseWaitStats;
-import dev.timewait.analyzer.snapshot.EndpointStats;
-import dev.timewait.analyzer.snapshot.JvmInfo;
-import dev.timewait.analyzer.snapshot.Role;
-import dev.timewait.analyzer.snapshot.SiteStats;
-import dev.timewait.analyzer.snapshot.Snapshot;
+import dev.timewait.core.rules.Analyzer;
+import dev.timewait.core.rules.Finding;
+import dev.timewait.core.rules.Severity;
+import dev.timewait.core.snapshot.CloseCounts;
+import dev.timewait.core.snapshot.CloseTotals;
+import dev.timewait.core.snapshot.CloseWaitStats;
+import dev.timewait.core.snapshot.EndpointStats;
+import dev.timewait.core.snapshot.JvmInfo;
+import dev.timewait.core.snapshot.Role;
+import dev.timewait.core.snapshot.SiteStats;
+import dev.timewait.core.snapshot.Snapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -275,7 +275,9 @@ public record PrometheusFleet(
           ends,
           null,
           leaks,
-          List.of());
+          List.of(),
+          0,
+          null);
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.timewait.analyzer.report;
 
-import dev.timewait.analyzer.match.SiteOwnership;
-import dev.timewait.analyzer.rules.DestinationUse;
-import dev.timewait.analyzer.rules.Finding;
+import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.rules.DestinationUse;
+import dev.timewait.core.rules.Finding;
 import java.util.List;
 import java.util.Map;
 

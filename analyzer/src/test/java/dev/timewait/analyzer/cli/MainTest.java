@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.analyzer.rules.TestHosts;
+import dev.timewait.core.rules.TestHosts;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

@@ -1,17 +1,17 @@
 package dev.timewait.analyzer.report;
 
-import static dev.timewait.analyzer.rules.TestHosts.LOCAL;
-import static dev.timewait.analyzer.rules.TestHosts.REMOTE;
+import static dev.timewait.core.rules.TestHosts.LOCAL;
+import static dev.timewait.core.rules.TestHosts.REMOTE;
 
-import dev.timewait.analyzer.host.HostCollector;
-import dev.timewait.analyzer.host.HostSample;
-import dev.timewait.analyzer.host.HostTreeBuilder;
-import dev.timewait.analyzer.host.LinuxProcCollector;
-import dev.timewait.analyzer.rules.AnalysisInput;
-import dev.timewait.analyzer.rules.Analyzer;
-import dev.timewait.analyzer.rules.TestHosts;
-import dev.timewait.analyzer.rules.Thresholds;
-import dev.timewait.analyzer.snapshot.Snapshot;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.HostTreeBuilder;
+import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.core.rules.AnalysisInput;
+import dev.timewait.core.rules.Analyzer;
+import dev.timewait.core.rules.TestHosts;
+import dev.timewait.core.rules.Thresholds;
+import dev.timewait.core.snapshot.Snapshot;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

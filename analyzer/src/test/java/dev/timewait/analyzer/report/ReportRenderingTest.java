@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.analyzer.rules.TestHosts;
+import dev.timewait.core.rules.TestHosts;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +92,7 @@ class ReportRenderingTest {
   void hostNamesAndSourceLabelsAreEscapedToo() {
     String host = "<script>window.host=1</script>";
     String label = "snapshot <script>window.label=1</script>.json";
-    dev.timewait.analyzer.rules.AnalysisInput input =
+    dev.timewait.core.rules.AnalysisInput input =
         TestHosts.input(
             TestHosts.healthy(dir),
             TestHosts.snapshot(
@@ -104,7 +104,7 @@ class ReportRenderingTest {
     Report report =
         ReportBuilder.build(
             input,
-            dev.timewait.analyzer.rules.Analyzer.standard().analyze(input),
+            dev.timewait.core.rules.Analyzer.standard().analyze(input),
             java.util.List.of(label),
             java.time.Instant.EPOCH);
     String html = new HtmlReport().render(report);

@@ -1,5 +1,7 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetAddress;
@@ -15,7 +17,7 @@ import java.util.Set;
  * Retained heap of the agent's tables after one million closes over 10,000 sites and 100,000 remote
  * endpoints, with the default caps, and whether the caps and overflow counts hold.
  *
- * <p>Runs the real {@link CloseRecorder} (with its recent-close ring) and {@link ConnectionTable}
+ * <p>Runs the real {@link CloseRecorder} (with its recent-close ring) and {@link OpenConnections}
  * in this JVM. Sites are made the way {@link SiteResolver} makes them (a frame and eight formatted
  * frames below it, interned, at most {@code 4 * maxSites} frames, then {@link CodeSite#OTHER}),
  * since 10,000 distinct real stack frames would need 10,000 generated methods. Every close gets new
@@ -39,7 +41,7 @@ public final class MemoryBenchmark {
     CloseRecorder recorder = new CloseRecorder(MAX_SITES, MAX_ENDPOINTS, RECENT);
     Map<Integer, CodeSite> frames =
         new java.util.concurrent.ConcurrentHashMap<>(); // the resolver's interned frames
-    ConnectionTable table = new ConnectionTable();
+    OpenConnections table = new OpenConnections();
     int maxFrames = 4 * MAX_SITES;
 
     Set<List<Object>> expectedRows = new HashSet<>();
@@ -98,19 +100,19 @@ public final class MemoryBenchmark {
     int rows = recorder.sites().size();
     int endpoints = recorder.endpoints().size();
     long counted = 0;
-    for (SiteStats s : recorder.sites()) {
+    for (SiteCounters s : recorder.sites()) {
       counted +=
           s.count(CloseKind.ACTIVE) + s.count(CloseKind.PASSIVE) + s.count(CloseKind.ABORTIVE);
     }
     int maxPerSite = 0;
-    for (SiteStats s : recorder.sites()) {
+    for (SiteCounters s : recorder.sites()) {
       maxPerSite = Math.max(maxPerSite, s.activeByEndpoint.size());
     }
     boolean capsHold =
         rows <= MAX_SITES + Role.values().length
             && endpoints <= MAX_ENDPOINTS + 1
             && frames.size() <= maxFrames
-            && maxPerSite <= SiteStats.MAX_ENDPOINTS_PER_SITE
+            && maxPerSite <= SiteCounters.MAX_ENDPOINTS_PER_SITE
             && recorder.siteOverflow() == expectedSiteOverflow
             && recorder.endpointOverflow() == expectedEndpointOverflow
             && recorder.recentOverflow() == 0

@@ -74,7 +74,7 @@ public class SocketEventBenchmark {
     CloseRecorder recorder = new CloseRecorder(1000, 1000, 131072);
     handler =
         new SocketEventHandler(
-            new LazyJdkSockets(), resolver, recorder, new ConnectionTable(), new AgentErrors());
+            new LazyJdkSockets(), resolver, recorder, new OpenConnections(), new AgentErrors());
     if (!CloseBridge.install(handler)) {
       throw new IllegalStateException("a sink is installed already");
     }

@@ -1,0 +1,50 @@
+package dev.timewait.core.host;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the connection table ({@code tcp} and {@code tcp6}) held when sampled.
+ *
+ * @param states sockets per state; states with no socket are absent
+ * @param timeWait sockets in TIME_WAIT
+ * @param clientGroups TIME_WAIT sockets whose local port is not listening, per (local IP, remote
+ *     IP, remote port), most sockets first
+ * @param serverGroups TIME_WAIT sockets whose local port is listening, per port, most sockets first
+ * @param remaining how long the TIME_WAIT sockets have left, or null when the platform does not say
+ * @param malformedLines lines or entries that could not be read and were skipped
+ * @param watchedInTimeWait those of the watched 4-tuples (see {@link
+ *     HostCollector#sampleTable(Set)}) that are in TIME_WAIT
+ */
+public record ConnectionTable(
+    Map<TcpState, Long> states,
+    long timeWait,
+    List<ClientTimeWaitGroup> clientGroups,
+    List<ServerTimeWaitGroup> serverGroups,
+    TimerSpread remaining,
+    long malformedLines,
+    Set<SocketPair> watchedInTimeWait) {
+
+  public ConnectionTable {
+    states = Map.copyOf(states);
+    clientGroups = List.copyOf(clientGroups);
+    serverGroups = List.copyOf(serverGroups);
+    watchedInTimeWait = Set.copyOf(watchedInTimeWait);
+  }
+
+  /** Sockets in {@code state}. */
+  public long count(TcpState state) {
+    return states.getOrDefault(state, 0L);
+  }
+
+  /** TIME_WAIT sockets held as a client (local port not listening). */
+  public long clientTimeWait() {
+    return clientGroups.stream().mapToLong(ClientTimeWaitGroup::timeWait).sum();
+  }
+
+  /** TIME_WAIT sockets held as a server (local port listening). */
+  public long serverTimeWait() {
+    return serverGroups.stream().mapToLong(ServerTimeWaitGroup::timeWait).sum();
+  }
+}

@@ -1,0 +1,214 @@
+package dev.timewait.core.host.linux;
+
+import dev.timewait.core.host.ConnectionTable;
+import dev.timewait.core.host.ConnectionTableBuilder;
+import dev.timewait.core.host.HostCollector;
+import dev.timewait.core.host.HostRoot;
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.KernelSettings;
+import dev.timewait.core.host.KeyedCounters;
+import dev.timewait.core.host.NatSignalDetector;
+import dev.timewait.core.host.NatSignals;
+import dev.timewait.core.host.OsInfo;
+import dev.timewait.core.host.PortRange;
+import dev.timewait.core.host.SocketPair;
+import dev.timewait.core.host.SysctlFileEntry;
+import dev.timewait.core.host.TcpCounters;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Samples a Linux host by reading {@code /proc} and {@code /etc} under a {@link HostRoot}: the fast
+ * path, which streams the connection table instead of building an object per socket. Missing files
+ * give unknown values and a line in {@link HostSample#unavailable()}; nothing here throws.
+ */
+public final class LinuxProcCollector implements HostCollector {
+
+  /** Value of {@link HostSample#collector()}. */
+  public static final String NAME = "linux-proc";
+
+  private static final String[] TABLE_FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
+
+  private final HostRoot root;
+
+  /** Samples the running host. */
+  public LinuxProcCollector() {
+    this(HostRoot.live());
+  }
+
+  /** Samples the host whose files lie under {@code root}. */
+  public LinuxProcCollector(HostRoot root) {
+    this.root = root;
+  }
+
+  @Override
+  public HostSample sampleCounters() {
+    List<String> unavailable = new ArrayList<>();
+    try {
+      KernelSettings settings = readSettings(unavailable);
+      return sample(settings, null, unavailable);
+    } catch (RuntimeException e) {
+      return failed(e, unavailable);
+    }
+  }
+
+  @Override
+  public HostSample sampleTable(Set<SocketPair> watched) {
+    List<String> unavailable = new ArrayList<>();
+    try {
+      KernelSettings settings = readSettings(unavailable);
+      ConnectionTable table =
+          readTable(settings.ipLocalPortRange(), watched == null ? Set.of() : watched, unavailable);
+      return sample(settings, table, unavailable);
+    } catch (RuntimeException e) {
+      return failed(e, unavailable);
+    }
+  }
+
+  /** A sample of unknowns: the parsers skip what they cannot read, so this is a last resort. */
+  private HostSample failed(RuntimeException e, List<String> unavailable) {
+    unavailable.add("everything: sampling failed: " + e);
+    return HostSample.unknown(NAME, root.toString(), new OsInfo("Linux", null, null), unavailable);
+  }
+
+  /**
+   * Counts TIME_WAIT sockets from {@code /proc/net/sockstat} only: constant cost whatever the
+   * number of sockets. Includes FIN_WAIT2 mini-sockets. Null when unknown.
+   */
+  public Long timeWaitCount() {
+    return SockstatParser.parse(root.read("/proc/net/sockstat")).get("TCP", "tw");
+  }
+
+  private KernelSettings readSettings(List<String> unavailable) {
+    try {
+      return SysctlReader.read(root, unavailable);
+    } catch (RuntimeException e) {
+      unavailable.add("sysctls: " + e);
+      return KernelSettings.unknown();
+    }
+  }
+
+  private HostSample sample(
+      KernelSettings settings, ConnectionTable table, List<String> unavailable) {
+    OsInfo os = readOs(unavailable);
+    List<SysctlFileEntry> sysctlFiles = List.of();
+    try {
+      sysctlFiles = SysctlConfigScanner.scan(root);
+    } catch (RuntimeException e) {
+      unavailable.add("sysctl configuration files: " + e);
+    }
+    TcpCounters counters = readCounters(unavailable);
+    NatSignals nat = readNat(settings, unavailable);
+    return new HostSample(
+        Instant.now(),
+        NAME,
+        root.toString(),
+        os,
+        settings,
+        sysctlFiles,
+        counters,
+        table,
+        nat,
+        unavailable);
+  }
+
+  private OsInfo readOs(List<String> unavailable) {
+    String release = root.readLine("/proc/sys/kernel/osrelease");
+    if (release == null) {
+      unavailable.add("kernel release: /proc/sys/kernel/osrelease not found under " + root);
+    }
+    String description = null;
+    String osRelease = root.read("/etc/os-release");
+    if (osRelease != null) {
+      for (String line : osRelease.split("\n")) {
+        if (line.startsWith("PRETTY_NAME=")) {
+          description = line.substring("PRETTY_NAME=".length()).replace("\"", "").strip();
+        }
+      }
+    }
+    return new OsInfo("Linux", description, release);
+  }
+
+  private TcpCounters readCounters(List<String> unavailable) {
+    String sockstatText = root.read("/proc/net/sockstat");
+    String netstatText = root.read("/proc/net/netstat");
+    String snmpText = root.read("/proc/net/snmp");
+    String conntrackText = root.read("/proc/net/stat/nf_conntrack");
+    if (sockstatText == null) {
+      unavailable.add("sockstat counters: /proc/net/sockstat not found under " + root);
+    }
+    if (netstatText == null) {
+      unavailable.add("TcpExt counters: /proc/net/netstat not found under " + root);
+    }
+    if (snmpText == null) {
+      unavailable.add("Tcp counters: /proc/net/snmp not found under " + root);
+    }
+    KeyedCounters sockstat = SockstatParser.parse(sockstatText);
+    KeyedCounters netstat = NetstatParser.parse(netstatText);
+    KeyedCounters snmp = NetstatParser.parse(snmpText);
+    KeyedCounters conntrack = ConntrackStatParser.parse(conntrackText);
+    return new TcpCounters(
+        sockstat.get("TCP", "tw"),
+        sockstat.get("TCP", "inuse"),
+        netstat.get("TcpExt", "TW"),
+        netstat.get("TcpExt", "TWKilled"),
+        netstat.get("TcpExt", "TWRecycled"),
+        netstat.get("TcpExt", "PAWSActive"),
+        netstat.get("TcpExt", "PAWSEstab"),
+        netstat.get("TcpExt", "PAWSPassive"),
+        netstat.get("TcpExt", "PAWSTimewait"),
+        netstat.get("TcpExt", "PAWSOldAck"),
+        netstat.get("TcpExt", "TCPTimeWaitOverflow"),
+        netstat.get("TcpExt", "TCPAbortOnData"),
+        netstat.get("TcpExt", "TCPAbortOnClose"),
+        snmp.get("Tcp", "ActiveOpens"),
+        snmp.get("Tcp", "PassiveOpens"),
+        conntrack.get("nf_conntrack", "insert_failed"));
+  }
+
+  private NatSignals readNat(KernelSettings settings, List<String> unavailable) {
+    Boolean conntrackPresent = null;
+    if (root.exists("/proc/sys/net/netfilter/nf_conntrack_count")
+        || root.exists("/proc/net/stat/nf_conntrack")) {
+      conntrackPresent = true;
+    } else if (root.exists("/proc/sys/net/ipv4")) {
+      conntrackPresent = false;
+    }
+    String dev = root.read("/proc/net/dev");
+    if (dev == null) {
+      unavailable.add("network interfaces: /proc/net/dev not found under " + root);
+    }
+    String fibTrie = root.read("/proc/net/fib_trie");
+    if (fibTrie == null) {
+      unavailable.add("local IPv4 addresses: /proc/net/fib_trie not found under " + root);
+    }
+    List<String> addresses = new ArrayList<>(FibTrieParser.localAddresses(fibTrie));
+    addresses.addAll(IfInet6Parser.addresses(root.read("/proc/net/if_inet6")));
+    return NatSignalDetector.detect(
+        settings, conntrackPresent, NetDevParser.interfaces(dev), addresses);
+  }
+
+  private ConnectionTable readTable(
+      PortRange range, Set<SocketPair> watched, List<String> unavailable) {
+    ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
+    // No separate pass for listeners: each file prints its listeners before its other sockets, and
+    // a server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
+    // are IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
+    ProcNetTcpParser parser = new ProcNetTcpParser();
+    for (String file : TABLE_FILES) {
+      try (InputStream in = root.open(file)) {
+        builder.addMalformed(parser.parse(in, builder));
+      } catch (NoSuchFileException e) {
+        unavailable.add("connection table: " + file + " not found under " + root);
+      } catch (IOException | RuntimeException e) {
+        unavailable.add("connection table: " + file + " unreadable: " + e.getMessage());
+      }
+    }
+    return builder.build();
+  }
+}

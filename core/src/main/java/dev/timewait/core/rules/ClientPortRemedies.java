@@ -1,0 +1,56 @@
+package dev.timewait.core.rules;
+
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.PortRange;
+import java.util.List;
+
+/**
+ * The remedies for client port pressure, in the order experts give them: reuse connections, get
+ * more 4-tuples, then let {@code connect()} reuse TIME_WAIT tuples.
+ */
+final class ClientPortRemedies {
+
+  static final int WIDE_LOW = 15000;
+  static final int WIDE_HIGH = 65000;
+
+  private ClientPortRemedies() {}
+
+  static String text(HostSample host, List<DestinationUse> groups, boolean includeReuse) {
+    StringBuilder text = new StringBuilder();
+    int step = 1;
+    text.append(step++)
+        .append(". Reuse connections at ")
+        .append(Destinations.sitesOf(groups))
+        .append(": HTTP keep-alive or a connection pool instead of a new connection per request")
+        .append(" (every active close holds its port for 60 s). ");
+    text.append(step++)
+        .append(". Get more 4-tuples: more destination IPs or ports, more source IPs");
+    PortRange range = host == null ? null : host.settings().ipLocalPortRange();
+    if (range != null && (range.low() > WIDE_LOW || range.high() < WIDE_HIGH)) {
+      text.append(", or a wider range: `sysctl -w net.ipv4.ip_local_port_range=\"")
+          .append(Math.min(range.low(), WIDE_LOW))
+          .append(' ')
+          .append(Math.max(range.high(), WIDE_HIGH))
+          .append("\"` (now ")
+          .append(range.low())
+          .append('-')
+          .append(range.high())
+          .append("; list listening ports inside it in net.ipv4.ip_local_reserved_ports)");
+    }
+    text.append("; code that calls bind() before connect() should set IP_BIND_ADDRESS_NO_PORT. ");
+    if (includeReuse && host != null) {
+      text.append(step)
+          .append(". Let connect() reuse TIME_WAIT 4-tuples on this client: ")
+          .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1"))
+          .append(" (outgoing connections only; needs net.ipv4.tcp_timestamps = 1 on both ends");
+      if (KernelFacts.hasReuseDelay(host)) {
+        Long delay = host.settings().tcpTwReuseDelayMs();
+        text.append("; net.ipv4.tcp_tw_reuse_delay")
+            .append(delay == null ? "" : " (now " + delay + " ms)")
+            .append(" sets how soon a tuple is reused and can be lowered");
+      }
+      text.append(").");
+    }
+    return text.toString().strip();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.timewait.core.rules;
+
+import dev.timewait.core.host.HostSample;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code tcp_timestamps = 0}: no PAWS and no {@code tcp_tw_reuse}. */
+public final class TimestampsDisabledRule implements Rule {
+
+  @Override
+  public String id() {
+    return "TIMESTAMPS_DISABLED";
+  }
+
+  @Override
+  public Optional<Finding> evaluate(AnalysisInput input) {
+    HostSample host = input.host();
+    if (host == null || !Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Finding(
+            id(),
+            Severity.WARNING,
+            "TCP timestamps are off: no PAWS protection and tcp_tw_reuse cannot work",
+            List.of("/proc/sys/net/ipv4/tcp_timestamps = 0"),
+            "Turn timestamps back on: "
+                + SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1")
+                + ". Old advice to disable them against tcp_tw_recycle problems is wrong: turn"
+                + " tcp_tw_recycle off instead.",
+            List.of(References.RFC_7323, References.IP_SYSCTL)));
+  }
+}

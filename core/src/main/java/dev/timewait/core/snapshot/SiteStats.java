@@ -1,0 +1,52 @@
+package dev.timewait.core.snapshot;
+
+import java.util.List;
+
+/**
+ * Closes of one (close site, open site, role) combination.
+ *
+ * @param site the frame that closed, e.g. {@code com.example.Client.call(Client.java:42)}, or
+ *     {@code (other sites)} for the overflow row
+ * @param openSite the frame that opened the connection, or null when unknown
+ * @param role which side this JVM was
+ * @param active active closes
+ * @param passive passive closes
+ * @param abortive resets
+ * @param stack the close stack, innermost first
+ * @param endpoints active closes per remote endpoint
+ * @param openStack the open stack, innermost first
+ */
+public record SiteStats(
+    String site,
+    String openSite,
+    Role role,
+    long active,
+    long passive,
+    long abortive,
+    List<String> stack,
+    List<SiteEndpoint> endpoints,
+    List<String> openStack) {
+
+  /** Name of the row that adds up the sites past the agent's {@code maxSites}. */
+  public static final String OTHER_SITES = "(other sites)";
+
+  public SiteStats {
+    role = role == null ? Role.UNKNOWN : role;
+    stack = Snapshot.withoutNulls(stack);
+    endpoints = Snapshot.withoutNulls(endpoints);
+    openStack = Snapshot.withoutNulls(openStack);
+  }
+
+  /** A row without its open stack. */
+  public SiteStats(
+      String site,
+      String openSite,
+      Role role,
+      long active,
+      long passive,
+      long abortive,
+      List<String> stack,
+      List<SiteEndpoint> endpoints) {
+    this(site, openSite, role, active, passive, abortive, stack, endpoints, List.of());
+  }
+}

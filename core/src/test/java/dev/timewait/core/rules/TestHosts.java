@@ -1,0 +1,179 @@
+package dev.timewait.core.rules;
+
+import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.HostTreeBuilder;
+import dev.timewait.core.host.SocketPair;
+import dev.timewait.core.host.TcpState;
+import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.core.snapshot.CloseCounts;
+import dev.timewait.core.snapshot.CloseTotals;
+import dev.timewait.core.snapshot.CloseWaitStats;
+import dev.timewait.core.snapshot.JvmInfo;
+import dev.timewait.core.snapshot.OverflowCounts;
+import dev.timewait.core.snapshot.RecentClose;
+import dev.timewait.core.snapshot.Role;
+import dev.timewait.core.snapshot.SiteEndpoint;
+import dev.timewait.core.snapshot.SiteStats;
+import dev.timewait.core.snapshot.Snapshot;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Host trees and snapshots in known states, for rule and report tests. */
+public final class TestHosts {
+
+  /** A public (not private, not CGNAT) address of this host. */
+  public static final String LOCAL = "203.0.113.5";
+
+  /** A public remote. */
+  public static final String REMOTE = "198.51.100.7";
+
+  public static final Instant NOW = Instant.parse("2026-11-24T15:20:00Z");
+
+  private TestHosts() {}
+
+  /**
+   * A healthy current host: kernel 6.1, defaults, a 100-port ephemeral range (40000-40099) so that
+   * tests reach port limits with few sockets, a few TIME_WAIT sockets, no NAT.
+   */
+  public static HostTreeBuilder healthy(Path dir) {
+    return HostTreeBuilder.in(dir)
+        .kernel("6.1.0-28-amd64")
+        .sysctl("net.ipv4.tcp_tw_reuse", "2")
+        .sysctl("net.ipv4.tcp_timestamps", "1")
+        .sysctl("net.ipv4.tcp_fin_timeout", "60")
+        .sysctl("net.ipv4.tcp_max_tw_buckets", "262144")
+        .sysctl("net.ipv4.ip_local_port_range", "40000\t40099")
+        .sysctl("net.ipv4.ip_local_reserved_ports", "")
+        .sysctl("net.ipv4.ip_forward", "0")
+        .sockstat(20, 3)
+        .tcpExt("TW", 100, "PAWSActive", 0, "PAWSEstab", 0, "TCPTimeWaitOverflow", 0)
+        .interfaces("lo", "eth0")
+        .listen(8080)
+        .socket(TcpState.ESTABLISHED, LOCAL, 8080, REMOTE, 51000)
+        .timeWait(LOCAL, 40001, REMOTE, 443)
+        .timeWait(LOCAL, 40002, REMOTE, 443)
+        .timeWait(LOCAL, 40003, "198.51.100.8", 5432);
+  }
+
+  /** Adds {@code count} client TIME_WAIT sockets from LOCAL to {@code remote}, ports from 40000. */
+  public static HostTreeBuilder clientTimeWait(
+      HostTreeBuilder tree, String local, String remote, int port, int count) {
+    for (int i = 0; i < count; i++) {
+      tree.timeWait(local, 40000 + i, remote, port);
+    }
+    return tree;
+  }
+
+  /** Samples a tree with the Linux collector. */
+  public static HostSample sample(HostTreeBuilder tree) {
+    return new LinuxProcCollector(tree.build()).sampleTable();
+  }
+
+  /** Input of one host sample with default thresholds. */
+  public static AnalysisInput input(HostTreeBuilder tree) {
+    return AnalysisInput.ofHost(sample(tree), Thresholds.defaults());
+  }
+
+  /** Input of one host and some snapshots. */
+  public static AnalysisInput input(HostTreeBuilder tree, Snapshot... snapshots) {
+    HostSample host = sample(tree);
+    return new AnalysisInput(
+        host, host, List.of(), List.of(snapshots), List.of(), Thresholds.defaults());
+  }
+
+  /** Input of snapshots only. */
+  public static AnalysisInput snapshotsOnly(Snapshot... snapshots) {
+    return new AnalysisInput(
+        null, null, List.of(), List.of(snapshots), List.of(), Thresholds.defaults());
+  }
+
+  /** A client site with {@code active} closes to {@code remote}. */
+  public static SiteStats clientSite(String site, long active, long abortive, String remote) {
+    return new SiteStats(
+        site,
+        "com.example.Client.connect(Client.java:30)",
+        Role.CLIENT,
+        active,
+        0,
+        abortive,
+        List.of(site, "com.example.Main.main(Main.java:7)"),
+        List.of(new SiteEndpoint(remote, active)));
+  }
+
+  /** A server site with {@code active} closes. */
+  public static SiteStats serverSite(String site, long active) {
+    return new SiteStats(
+        site,
+        "com.example.Server.accept(Server.java:12)",
+        Role.SERVER,
+        active,
+        0,
+        0,
+        List.of(site),
+        List.of());
+  }
+
+  /**
+   * {@code count} recent active closes of {@code site} to {@code remote}, within the last minute.
+   */
+  public static List<RecentClose> recent(String site, String local, String remote, int count) {
+    List<RecentClose> closes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      closes.add(
+          new RecentClose(
+              SocketPair.parse(local + ":" + (40000 + i), remote),
+              NOW.minusMillis(50_000L * i / Math.max(1, count)),
+              site,
+              "com.example.Client.connect(Client.java:30)",
+              Role.CLIENT));
+    }
+    return closes;
+  }
+
+  /** A snapshot of one JVM. */
+  public static Snapshot snapshot(
+      String host,
+      long pid,
+      List<SiteStats> sites,
+      List<RecentClose> recent,
+      List<CloseWaitStats> closeWait) {
+    long active = 0;
+    long abortive = 0;
+    long clientActive = 0;
+    long serverActive = 0;
+    for (SiteStats site : sites) {
+      active += site.active();
+      abortive += site.abortive();
+      if (site.role() == Role.SERVER) {
+        serverActive += site.active();
+      } else {
+        clientActive += site.active();
+      }
+    }
+    CloseTotals totals =
+        new CloseTotals(
+            active,
+            0,
+            abortive,
+            Map.of(
+                Role.CLIENT, new CloseCounts(clientActive, 0, abortive),
+                Role.SERVER, new CloseCounts(serverActive, 0, 0)));
+    return new Snapshot(
+        Snapshot.SCHEMA,
+        NOW,
+        "0.1.0",
+        new JvmInfo(pid, "17.0.15", "com.example.Main", host),
+        NOW.minusSeconds(600),
+        totals,
+        sites,
+        List.of(),
+        new OverflowCounts(0, 0, 0),
+        closeWait,
+        recent,
+        0,
+        null);
+  }
+}
