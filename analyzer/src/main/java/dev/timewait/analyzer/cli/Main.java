@@ -26,6 +26,8 @@ import picocli.CommandLine.ParameterException;
       AttachCommand.class,
       DetachCommand.class,
       SnapshotCommand.class,
+      CaptureCommand.class,
+      TopCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input."})
@@ -42,7 +44,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "missing command (demo, report, attach, detach or snapshot)");
+        spec.commandLine(),
+        "missing command (demo, report, attach, detach, snapshot, capture or top)");
   }
 
   public static void main(String[] args) {

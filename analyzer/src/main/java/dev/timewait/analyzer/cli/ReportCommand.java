@@ -1,11 +1,14 @@
 package dev.timewait.analyzer.cli;
 
+import dev.timewait.analyzer.capture.CapturedHost;
 import dev.timewait.analyzer.prometheus.PrometheusException;
 import dev.timewait.analyzer.prometheus.PrometheusFleet;
 import dev.timewait.analyzer.prometheus.PrometheusQuery;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
 import dev.timewait.analyzer.report.ReportRenderer;
+import dev.timewait.analyzer.report.SiteFilter;
+import dev.timewait.analyzer.report.SysctlDropIn;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.linux.LinuxProcCollector;
@@ -17,6 +20,7 @@ import dev.timewait.core.rules.Thresholds;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotException;
 import dev.timewait.core.snapshot.SnapshotReader;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +70,29 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--host-root",
-      paramLabel = "DIR",
-      description = "Read a captured host tree (proc/, etc/) instead of this host.")
+      paramLabel = "DIR|FILE",
+      description =
+          "Read a captured host instead of this host: a tree (proc/, etc/) or an archive"
+              + " written by 'timewait capture', whose agent snapshots are read too.")
   Path hostRoot;
+
+  @Option(
+      names = "--site",
+      paramLabel = "PATTERN",
+      description =
+          "Show only the code sites whose close or open frame contains PATTERN (* matches any"
+              + " text), with their stacks.")
+  String site;
+
+  @Option(
+      names = "--write-sysctl",
+      paramLabel = "FILE",
+      description =
+          "Also write the recommended kernel settings to FILE as a sysctl.d drop-in, one comment"
+              + " line each saying why; nothing is applied.")
+  Path writeSysctl;
+
+  private CapturedHost captured;
 
   @Option(
       names = "--no-host",
@@ -148,7 +172,19 @@ final class ReportCommand implements Callable<Integer> {
     if (attach && pids.isEmpty()) {
       throw new CliException("--attach needs --pid");
     }
+    SiteFilter siteFilter = siteFilter();
     List<String> sources = new ArrayList<>();
+    try {
+      return report(failSeverity, thresholds, siteFilter, sources);
+    } finally {
+      if (captured != null) {
+        captured.close();
+      }
+    }
+  }
+
+  private Integer report(
+      Severity failSeverity, Thresholds thresholds, SiteFilter siteFilter, List<String> sources) {
     HostCollector collector = collector(sources);
     SnapshotReader reader = new SnapshotReader();
     List<Snapshot> fileSnapshots = readFiles(reader, sources);
@@ -198,6 +234,15 @@ final class ReportCommand implements Callable<Integer> {
         findings = fleet.withAgentFindings(findings);
       }
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
+      if (writeSysctl != null) {
+        SnapshotCommand.writeAtomically(writeSysctl, SysctlDropIn.render(report));
+      }
+      if (siteFilter != null) {
+        report = siteFilter.apply(report);
+        if (report.sites().isEmpty()) {
+          throw new CliException("no code site matches --site " + siteFilter);
+        }
+      }
       write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
         for (Finding finding : findings) {
@@ -288,13 +333,41 @@ final class ReportCommand implements Callable<Integer> {
       return null;
     }
     if (hostRoot != null) {
+      if (Files.isRegularFile(hostRoot)) {
+        return capturedCollector(sources);
+      }
       if (!Files.isDirectory(hostRoot)) {
-        throw new CliException("host root is not a directory: " + hostRoot);
+        throw new CliException("host root is not a directory or a capture: " + hostRoot);
       }
       sources.add("host tree " + hostRoot);
+      snapshots.addAll(CapturedHost.snapshotsUnder(hostRoot));
       return new LinuxProcCollector(HostRoot.of(hostRoot));
     }
     return HostWindow.thisHost(sources);
+  }
+
+  /** A capture written by {@code timewait capture}, extracted for the length of the report. */
+  private HostCollector capturedCollector(List<String> sources) {
+    try {
+      captured = CapturedHost.open(hostRoot);
+    } catch (IOException e) {
+      throw new CliException(
+          "cannot read the capture " + hostRoot + ": " + JvmConnection.oneLine(e));
+    }
+    sources.add("host capture " + hostRoot);
+    snapshots.addAll(captured.snapshots());
+    return new LinuxProcCollector(HostRoot.of(captured.root()));
+  }
+
+  private SiteFilter siteFilter() {
+    if (site == null) {
+      return null;
+    }
+    try {
+      return SiteFilter.of(site);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--site: " + e.getMessage());
+    }
   }
 
   private Duration window() {

@@ -39,6 +39,8 @@ public final class HtmlReport implements ReportRenderer {
       .chart{background:#fff;padding:12px;border-radius:4px;box-shadow:0 1px 2px #0002}
       .chart h3{margin:0 0 8px;font-size:15px} .chart .box{position:relative;height:300px}
       .nodata{color:#666;font-style:italic}
+      details.stack{background:#fff;margin:4px 0;padding:4px 10px;border-radius:4px;box-shadow:0 1px 2px #0002}
+      details.stack pre{margin:6px 0;white-space:pre-wrap}
       """;
 
   /**
@@ -154,6 +156,7 @@ public final class HtmlReport implements ReportRenderer {
         """);
     host(html, report.host());
     sites(html, report);
+    stacks(html, report);
     ownership(html, report);
     if (!report.unavailable().isEmpty()) {
       html.append("<h2>Not available</h2><ul>");
@@ -279,6 +282,42 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td></tr>");
     }
     html.append("</table>\n");
+  }
+
+  /** Each listed site's close and open stacks, folded away in {@code <details>}. */
+  private static void stacks(StringBuilder html, Report report) {
+    boolean any = false;
+    int rows = 0;
+    for (Report.Site site : report.sites()) {
+      if (rows++ == MarkdownReport.MAX_ROWS) {
+        break;
+      }
+      if (site.stack().isEmpty() && site.openStack().isEmpty()) {
+        continue;
+      }
+      if (!any) {
+        html.append("<h2>Stacks</h2>\n");
+        any = true;
+      }
+      html.append("<details class=\"stack\"><summary class=\"mono\">")
+          .append(esc(site.site()))
+          .append(" (")
+          .append(esc(site.role()))
+          .append(")</summary><pre class=\"mono\">");
+      frames(html, "closed at", site.stack());
+      frames(html, "opened at", site.openStack());
+      html.append("</pre></details>\n");
+    }
+  }
+
+  private static void frames(StringBuilder html, String title, java.util.List<String> stack) {
+    if (stack.isEmpty()) {
+      return;
+    }
+    html.append(title).append('\n');
+    for (String frame : stack) {
+      html.append("    at ").append(esc(frame)).append('\n');
+    }
   }
 
   private static void ownership(StringBuilder html, Report report) {

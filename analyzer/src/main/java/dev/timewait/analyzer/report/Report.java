@@ -88,6 +88,8 @@ public record Report(
    * @param activePerMinute active closes per minute
    * @param rateBasis how the rate was measured
    * @param remotes remote endpoints with their active closes
+   * @param stack the close stack, innermost first, as the agent kept it
+   * @param openStack the open stack, innermost first (empty when unknown)
    */
   public record Site(
       String jvm,
@@ -99,10 +101,14 @@ public record Report(
       long abortive,
       double activePerMinute,
       String rateBasis,
-      List<String> remotes) {
+      List<String> remotes,
+      List<String> stack,
+      List<String> openStack) {
 
     public Site {
       remotes = List.copyOf(remotes);
+      stack = List.copyOf(stack);
+      openStack = List.copyOf(openStack);
     }
   }
 

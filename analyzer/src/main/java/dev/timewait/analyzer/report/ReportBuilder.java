@@ -107,7 +107,9 @@ public final class ReportBuilder {
               rate.site().abortive(),
               Math.round(rate.activePerMinute() * 10) / 10.0,
               rate.basis(),
-              remotes));
+              remotes,
+              rate.site().stack(),
+              rate.site().openStack()));
     }
     sites.sort((a, b) -> Long.compare(b.active(), a.active()));
     return sites;
