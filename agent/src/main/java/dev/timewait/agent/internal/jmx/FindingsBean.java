@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal.jmx;
 
+import dev.timewait.agent.internal.FlightRecorderSupport;
 import dev.timewait.agent.internal.background.HostMonitor;
 import dev.timewait.agent.internal.background.SnapshotBuilder;
 import dev.timewait.core.host.HostSample;
@@ -169,6 +170,9 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
             finding.severity().label() + " " + finding.id() + " " + verb + ": " + finding.title());
     n.setUserData(finding.id());
     sendNotification(n);
+    if (FlightRecorderSupport.AVAILABLE) {
+      FindingEvent.emit(type.equals(RAISED), finding);
+    }
   }
 
   private int count(Severity severity) {
