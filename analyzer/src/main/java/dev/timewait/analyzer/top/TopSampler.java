@@ -97,25 +97,25 @@ public final class TopSampler {
             thresholds,
             matches);
     List<Finding> findings = new ArrayList<>();
-    Map<String, Finding> now_ = new LinkedHashMap<>();
+    Map<String, Finding> holdingNow = new LinkedHashMap<>();
     for (Finding finding : Analyzer.standard().analyze(input)) {
       if (!finding.id().equals(Analyzer.HEALTHY)) {
         findings.add(finding);
-        now_.put(finding.id() + "/" + finding.severity().label(), finding);
+        holdingNow.put(finding.id() + "/" + finding.severity().label(), finding);
       }
     }
     List<TopFrame.FindingEvent> events = new ArrayList<>();
-    for (Map.Entry<String, Finding> e : now_.entrySet()) {
+    for (Map.Entry<String, Finding> e : holdingNow.entrySet()) {
       if (!holding.containsKey(e.getKey())) {
         events.add(new TopFrame.FindingEvent(now, true, e.getValue()));
       }
     }
     for (Map.Entry<String, Finding> e : holding.entrySet()) {
-      if (!now_.containsKey(e.getKey())) {
+      if (!holdingNow.containsKey(e.getKey())) {
         events.add(new TopFrame.FindingEvent(now, false, e.getValue()));
       }
     }
-    holding = now_;
+    holding = holdingNow;
 
     Long timeWait = host == null ? null : host.timeWaitNow();
     Long closeWait =
@@ -195,11 +195,17 @@ public final class TopSampler {
 
   /** The kept state closest to a minute ago, or null on the first refreshes. */
   private Earlier ruleStart(Instant now) {
-    while (earlier.size() > 1
-        && !earlier.toArray(new Earlier[0])[1].at().isAfter(now.minus(RULE_WINDOW))) {
+    Instant windowStart = now.minus(RULE_WINDOW);
+    while (earlier.size() > 1 && !second(earlier).at().isAfter(windowStart)) {
       earlier.removeFirst();
     }
     return earlier.peekFirst();
+  }
+
+  private static Earlier second(ArrayDeque<Earlier> deque) {
+    java.util.Iterator<Earlier> it = deque.iterator();
+    it.next();
+    return it.next();
   }
 
   private void remember(Instant now, HostSample host, List<Snapshot> snapshots) {
