@@ -70,17 +70,17 @@ class PrometheusReportTest {
           case "timewait_site_closes_total" ->
               row(
                       "web-1:9404",
-                      BILLING + ",\"kind\":\"active\",\"role\":\"CLIENT\"",
+                      BILLING + ",\"kind\":\"active\",\"role\":\"client\"",
                       start ? 1000 : 3000)
                   + ","
                   + row(
                       "web-2:9404",
-                      AUDIT + ",\"kind\":\"active\",\"role\":\"CLIENT\"",
+                      AUDIT + ",\"kind\":\"active\",\"role\":\"client\"",
                       start ? 10 : 20);
           case "timewait_closes_total" ->
-              row("web-1:9404", "\"kind\":\"ACTIVE\",\"role\":\"CLIENT\"", start ? 1000 : 3000)
+              row("web-1:9404", "\"kind\":\"active\",\"role\":\"client\"", start ? 1000 : 3000)
                   + ","
-                  + row("web-2:9404", "\"kind\":\"ACTIVE\",\"role\":\"CLIENT\"", start ? 10 : 20);
+                  + row("web-2:9404", "\"kind\":\"active\",\"role\":\"client\"", start ? 10 : 20);
           case "timewait_finding_raised_timestamp_seconds" ->
               row(
                   "web-1:9404",
