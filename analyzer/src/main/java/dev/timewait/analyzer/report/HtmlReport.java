@@ -275,7 +275,7 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td><td class=\"mono\">")
           .append(esc(site.openSite()))
           .append("</td><td>")
-          .append(esc(site.jvm()))
+          .append(esc(site.jvm().label()))
           .append("</td></tr>");
     }
     html.append("</table>\n");
@@ -290,7 +290,7 @@ public final class HtmlReport implements ReportRenderer {
             + "<th>Recent closes</th><th>In TIME_WAIT now</th><th>Share of host TIME_WAIT</th></tr>");
     for (Report.Ownership owner : report.ownership()) {
       html.append("<tr><td>")
-          .append(esc(owner.jvm()))
+          .append(esc(owner.jvm().label()))
           .append("</td><td>(all)</td><td class=\"n\">")
           .append(owner.recentCloses())
           .append("</td><td class=\"n\">")

@@ -116,7 +116,7 @@ class PrometheusReportTest {
     JsonNode top = report.get("sites").get(0);
     assertEquals("com.acme.Billing.call(Billing.java:42)", top.get("site").asText());
     assertEquals(400, top.get("activePerMinute").asDouble(), 1, "2000 closes in 5 minutes");
-    assertEquals("web-1:9404 (app)", top.get("jvm").asText());
+    assertEquals("web-1:9404 (app)", top.at("/jvm/label").asText());
     StringBuilder ids = new StringBuilder();
     for (JsonNode f : report.get("findings")) {
       ids.append(f.get("id").asText()).append(' ');
