@@ -34,7 +34,7 @@ class ReportRenderingTest {
       assertTrue(finding.has(field), field);
     }
     assertEquals("critical", finding.get("severity").asText());
-    assertEquals(3, json.get("sites").size());
+    assertEquals(5, json.get("sites").size());
     assertEquals(ReportFixtures.SITE, json.at("/sites/0/site").asText());
     assertEquals("web-1 pid 101 (com.example.Main)", json.at("/sites/0/jvm/label").asText());
     assertEquals("web-1", json.at("/sites/0/jvm/hostName").asText());
