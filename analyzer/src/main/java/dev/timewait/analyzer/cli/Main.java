@@ -61,11 +61,9 @@ public final class Main implements Runnable {
     System.exit(run(out, err, args));
   }
 
-  /** Runs the command line and returns the exit code; never exits the JVM. */
-  public static int run(PrintWriter out, PrintWriter err, String... args) {
+  /** The command line as {@code --help}, the man pages and the shell completion see it. */
+  static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setOut(out);
-    commandLine.setErr(err);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine
         .getSubcommands()
@@ -73,6 +71,14 @@ public final class Main implements Runnable {
         .getCommandSpec()
         .usageMessage()
         .footer(ReportCommand.footer());
+    return commandLine;
+  }
+
+  /** Runs the command line and returns the exit code; never exits the JVM. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = commandLine();
+    commandLine.setOut(out);
+    commandLine.setErr(err);
     commandLine.setParameterExceptionHandler(
         (ex, arguments) -> {
           CommandLine failed = ex.getCommandLine();
@@ -171,6 +177,15 @@ public final class Main implements Runnable {
 
   /** The version from the build. */
   static final class Version implements IVersionProvider {
+    /** {@code timewait VERSION}, or {@code timewait} when the build left no version. */
+    String getVersionQuietly() {
+      try {
+        return getVersion()[0];
+      } catch (IOException e) {
+        return "timewait";
+      }
+    }
+
     @Override
     public String[] getVersion() throws IOException {
       Properties properties = new Properties();

@@ -158,8 +158,8 @@ public final class ReportBuilder {
       jvms.add(
           new Report.Jvm(
               jvmId(snapshot),
-              String.valueOf(snapshot.takenAt()),
-              String.valueOf(snapshot.startedAt()),
+              snapshot.takenAt() == null ? null : snapshot.takenAt().toString(),
+              snapshot.startedAt() == null ? null : snapshot.startedAt().toString(),
               active,
               passive,
               abortive));
