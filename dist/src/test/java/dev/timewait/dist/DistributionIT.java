@@ -174,7 +174,8 @@ class DistributionIT {
     fake.toFile().setExecutable(true);
     Run tooOld = run(Map.of("JAVA_HOME", old.getParent().toString()), "--version");
     assertEquals(2, tooOld.code());
-    assertTrue(tooOld.errLine().contains("is Java 11.0.21; timewait needs 17 or newer"), tooOld.err());
+    assertTrue(
+        tooOld.errLine().contains("is Java 11.0.21; timewait needs 17 or newer"), tooOld.err());
 
     Path link = Files.createSymbolicLink(work.resolve("tw"), home.resolve("bin/timewait"));
     Process linked = new ProcessBuilder(link.toString(), "--version").start();
@@ -242,7 +243,8 @@ class DistributionIT {
     assertEquals("timewait agent removed from pid " + pid, detach.out().strip());
     Run twice = timewait("detach", pid);
     assertEquals(1, twice.code());
-    assertEquals("timewait: pid " + pid + " has no timewait agent: nothing to remove", twice.errLine());
+    assertEquals(
+        "timewait: pid " + pid + " has no timewait agent: nothing to remove", twice.errLine());
     assertTrue(target.isAlive(), "the application ran on throughout");
   }
 
@@ -265,7 +267,9 @@ class DistributionIT {
     if (Files.isExecutable(Path.of("/usr/bin/zsh"))) {
       Process zsh =
           new ProcessBuilder(
-                  "zsh", "-c", "source '" + script + "' && complete -p timewait >/dev/null && echo ok")
+                  "zsh",
+                  "-c",
+                  "source '" + script + "' && complete -p timewait >/dev/null && echo ok")
               .redirectErrorStream(true)
               .start();
       String said = new String(zsh.getInputStream().readAllBytes()).strip();
@@ -274,7 +278,11 @@ class DistributionIT {
     }
     Process man =
         new ProcessBuilder(
-                "groff", "-ww", "-man", "-Tutf8", home.resolve("man/man1/timewait-report.1").toString())
+                "groff",
+                "-ww",
+                "-man",
+                "-Tutf8",
+                home.resolve("man/man1/timewait-report.1").toString())
             .start();
     String page = new String(man.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String warnings = new String(man.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
