@@ -238,6 +238,29 @@ class DistributionIT {
     assertTrue(Files.exists(agentSnapshot), "the agent writes its snapshot file");
     assertValid("timewait.snapshot-1.schema.json", JSON.readTree(agentSnapshot.toFile()));
 
+    Path jmxterm = Path.of("../agent/target/jmx-clients/jmxterm-uber.jar").toAbsolutePath();
+    if (Files.isRegularFile(jmxterm)) {
+      // The README's recipe for a JMX console, word for word but for the paths.
+      String recipe =
+          "jcmd PID ManagementAgent.start_local\n"
+              + "URL=$(jcmd PID ManagementAgent.status | sed -n 's/^ *URL *: //p')\n"
+              + "echo 'get -b dev.timewait:type=Closes ActiveCloses' |"
+              + " java -jar JMXTERM -l \"$URL\" -n -v silent\n";
+      Process console =
+          new ProcessBuilder(
+                  "sh",
+                  "-c",
+                  "PATH="
+                      + JAVA_HOME.resolve("bin")
+                      + ":$PATH; "
+                      + recipe.replace("PID", pid).replace("JMXTERM", jmxterm.toString()))
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(console.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, console.waitFor(), said);
+      assertTrue(said.matches("(?s).*ActiveCloses = \\d+;.*"), said);
+    }
+
     Run detach = timewait("detach", pid);
     assertEquals(0, detach.code(), detach.err());
     assertEquals("timewait agent removed from pid " + pid, detach.out().strip());
