@@ -37,7 +37,7 @@ public final class HtmlReport implements ReportRenderer {
       .finding h3{margin:4px 0;font-size:16px} .id{font-family:ui-monospace,monospace;color:#555}
       .rec{background:#f1f8f1;border:1px solid #cfe6cf;padding:8px 12px;border-radius:4px}
       code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
-      .scroll{overflow-x:auto;margin:8px 0 16px;background:#fff}
+      .scroll{overflow-x:auto;margin:8px 0 16px}
       table{border-collapse:collapse;width:100%;background:#fff}
       table.kv{width:auto;min-width:50%}
       th,td{border:1px solid #dde1e6;padding:4px 8px;text-align:left;vertical-align:top;white-space:nowrap}
