@@ -40,7 +40,7 @@ final class AttachCommand implements Callable<Integer> {
   @Option(
       names = "--options",
       paramLabel = "k=v,...",
-      description = "Agent options, e.g. interval=10s,snapshot=/tmp/app.json.")
+      description = "Agent options as k=v pairs, e.g. interval=5s,maxSites=500 (see the README).")
   String options;
 
   @Option(

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 final class OutputFile {
   private OutputFile() {}
 
-  static void write(Path target, String text) {
+  /** Refuses a target that cannot be written, before any work is done for it. */
+  static void check(Path target) {
     Path absolute = target.toAbsolutePath().normalize();
     Path folder = absolute.getParent();
     if (!Files.exists(folder)) {
@@ -27,6 +28,16 @@ final class OutputFile {
     if (Files.isDirectory(absolute)) {
       throw new CliException("cannot write " + target + ": it is a folder");
     }
+    if (!Files.isWritable(folder)) {
+      throw new CliException(
+          "cannot write " + target + ": no permission to write in the folder " + folder);
+    }
+  }
+
+  static void write(Path target, String text) {
+    check(target);
+    Path absolute = target.toAbsolutePath().normalize();
+    Path folder = absolute.getParent();
     try {
       AtomicFile.write(absolute, text);
     } catch (AccessDeniedException e) {

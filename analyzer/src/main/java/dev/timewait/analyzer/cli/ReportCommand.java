@@ -242,6 +242,9 @@ final class ReportCommand implements Callable<Integer> {
       throw new CliException("--attach needs the PID of a JVM");
     }
     Format effective = effectiveFormat();
+    if (out != null) {
+      OutputFile.check(out);
+    }
     List<String> sources = new ArrayList<>();
     HostCollector collector = collector(sources);
     SnapshotReader reader = new SnapshotReader();

@@ -30,6 +30,9 @@ final class SnapshotCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long pid = target.pid();
+    if (out != null) {
+      OutputFile.check(out);
+    }
     String json;
     try (JvmConnection jvm = JvmConnection.attach(pid)) {
       json = jvm.snapshotJson();

@@ -370,6 +370,21 @@ class MainTest {
   }
 
   @Test
+  void aMissingFolderIsNamedBeforeAnyInputIsRead() throws IOException {
+    Path notJson = Files.writeString(dir.resolve("x.json"), "not json");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--no-host",
+            "--snapshot",
+            notJson.toString(),
+            "-o",
+            dir.resolve("gone/r.md").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().endsWith(dir.resolve("gone") + " does not exist"), run.err());
+  }
+
+  @Test
   void unwritableOutput() {
     TestHosts.healthy(dir).build();
     CliRun run =
