@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Writes a support bundle that {@code report --host-root FILE} reads on another machine. */
@@ -36,11 +37,14 @@ final class CaptureCommand implements Callable<Integer> {
       description = "The archive to write, e.g. host.tar.gz.")
   Path out;
 
-  @Option(
-      names = "--pid",
+  @Parameters(
       paramLabel = "PID",
-      description = "A running JVM whose agent snapshot is added; repeatable.")
-  List<Long> pids = new ArrayList<>();
+      arity = "0..*",
+      description = "Running JVMs whose agent snapshots are added.")
+  List<Long> positionalPids = new ArrayList<>();
+
+  @Option(names = "--pid", hidden = true, paramLabel = "PID")
+  List<Long> optionPids = new ArrayList<>();
 
   @Option(
       names = "--snapshot",
@@ -53,10 +57,7 @@ final class CaptureCommand implements Callable<Integer> {
     if (!Files.isReadable(Path.of("/proc/net/tcp"))) {
       throw new CliException("capture reads a Linux host's /proc, and /proc/net/tcp is missing");
     }
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
-      throw new CliException("the folder of " + out + " does not exist");
-    }
+    OutputFile.check(out);
     SnapshotReader reader = new SnapshotReader();
     List<byte[]> files = new ArrayList<>();
     for (Path file : snapshots) {
@@ -74,6 +75,8 @@ final class CaptureCommand implements Callable<Integer> {
     for (int i = 0; i < snapshots.size(); i++) {
       capture.addSnapshot(snapshots.get(i).getFileName().toString(), files.get(i));
     }
+    List<Long> pids = new ArrayList<>(positionalPids);
+    pids.addAll(optionPids);
     for (long pid : pids) {
       try (JvmConnection jvm = JvmConnection.attach(pid)) {
         String json = jvm.snapshotJson();

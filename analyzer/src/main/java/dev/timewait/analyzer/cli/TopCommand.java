@@ -16,6 +16,7 @@ import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** A live view of the host's TIME_WAIT and the code sites behind it, refreshed like top. */
@@ -35,11 +36,14 @@ final class TopCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--pid",
+  @Parameters(
       paramLabel = "PID",
-      description = "Follow this JVM; repeatable (default: every JVM with the agent).")
-  List<Long> pids = new ArrayList<>();
+      arity = "0..*",
+      description = "JVMs to follow (default: every JVM of this user with the agent).")
+  List<Long> positionalPids = new ArrayList<>();
+
+  @Option(names = "--pid", hidden = true, paramLabel = "PID")
+  List<Long> optionPids = new ArrayList<>();
 
   @Option(
       names = {"-b", "--batch"},
@@ -69,6 +73,8 @@ final class TopCommand implements Callable<Integer> {
     if (delay.isNegative() || delay.isZero()) {
       throw new CliException("--delay must be longer than 0");
     }
+    List<Long> pids = new ArrayList<>(positionalPids);
+    pids.addAll(optionPids);
     try (JmxAgentSource source = new JmxAgentSource(pids)) {
       TopSampler sampler =
           new TopSampler(HostWindow.thisHost(new ArrayList<>()), source, Thresholds.defaults());
