@@ -466,6 +466,11 @@ final class ReportCommand implements Callable<Integer> {
   private HostCollector capturedCollector(List<String> sources) {
     try {
       captured = CapturedHost.open(hostRoot);
+    } catch (java.util.zip.ZipException e) {
+      throw new CliException(
+          "host root "
+              + hostRoot
+              + " is neither a folder nor a capture written by 'timewait capture'");
     } catch (IOException e) {
       throw new CliException(
           "cannot read the capture " + hostRoot + ": " + JvmConnection.oneLine(e));

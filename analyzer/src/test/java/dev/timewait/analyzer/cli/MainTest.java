@@ -207,7 +207,11 @@ class MainTest {
     Path file = Files.writeString(dir.resolve("file"), "not a tree");
     CliRun run = CliRun.of("report", "--host-root", file.toString());
     assertEquals(2, run.code());
-    assertEquals("timewait: host root is not a directory: " + file, run.errLine());
+    assertEquals(
+        "timewait: host root "
+            + file
+            + " is neither a folder nor a capture written by 'timewait capture'",
+        run.errLine());
   }
 
   /** A tree full of garbage is unreadable input: one line that says what could not be read. */

@@ -49,6 +49,10 @@ class TopAndCaptureUsageTest {
     Files.writeString(notAnArchive, "plain text");
     CliRun run = CliRun.of("report", "--host-root", notAnArchive.toString());
     assertEquals(2, run.code());
-    assertTrue(run.errLine().startsWith("timewait: cannot read the capture "), run.err());
+    assertEquals(
+        "timewait: host root "
+            + notAnArchive
+            + " is neither a folder nor a capture written by 'timewait capture'",
+        run.errLine());
   }
 }

@@ -62,9 +62,12 @@ class ReportRenderingTest {
   @Test
   void markdownEscapesHostAndAgentStrings() {
     String md = new MarkdownReport().render(ReportFixtures.busyReport(dir));
+    // a fenced code block (the stacks) shows its text as written and never becomes HTML
+    String outsideCode = md.replaceAll("(?s)```text\n.*?```\n", "");
     assertFalse(
-        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(md).find(),
+        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(outsideCode).find(),
         "a site must not become HTML on a code-hosting page");
+    assertTrue(md.contains("```text\nclosed at\n    at " + ReportFixtures.HOSTILE_SITE + "\n"));
     assertTrue(md.contains("com.example.\\<script>window.pwned=1\\</script>.call(X.java:1)"));
     assertTrue(md.contains("| 203.0.113.5 | 198.51.100.7:443 |"));
   }
