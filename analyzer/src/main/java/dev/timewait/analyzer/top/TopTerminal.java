@@ -29,6 +29,7 @@ public final class TopTerminal {
   private final Duration delay;
   private final TopView view = new TopView(true);
   private final AtomicBoolean resized = new AtomicBoolean(true);
+  private final AtomicBoolean interrupted = new AtomicBoolean();
   private Display display;
   private TopFrame frame;
 
@@ -42,6 +43,8 @@ public final class TopTerminal {
   public void run(int count) throws IOException {
     Attributes saved = terminal.enterRawMode();
     terminal.handle(Terminal.Signal.WINCH, signal -> resized.set(true));
+    // Ctrl-C ends the view like q, so that the terminal is given back as it was
+    terminal.handle(Terminal.Signal.INT, signal -> interrupted.set(true));
     terminal.puts(Capability.enter_ca_mode);
     terminal.puts(Capability.keypad_xmit);
     terminal.puts(Capability.cursor_invisible);
@@ -64,8 +67,8 @@ public final class TopTerminal {
     String down = terminal.getStringCapability(Capability.key_down);
     int frames = 0;
     long next = 0;
-    while (true) {
-      long wait = next - System.currentTimeMillis();
+    while (!interrupted.get()) {
+      long wait = Math.min(next - System.currentTimeMillis(), 200); // looks at Ctrl-C this often
       if (wait <= 0) {
         if (count > 0 && frames >= count) {
           return;
