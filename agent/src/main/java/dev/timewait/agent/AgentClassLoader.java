@@ -58,6 +58,27 @@ final class AgentClassLoader extends ClassLoader {
     }
   }
 
+  /**
+   * Straight from the open jar: through {@link #findResource}'s URL, each read would open the jar a
+   * second time, with a dozen {@code sun.net.www} classes, before {@code main}.
+   */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    InputStream parent = getParent().getResourceAsStream(name);
+    if (parent != null) {
+      return parent;
+    }
+    JarEntry entry = jar.getJarEntry(PREFIX + name);
+    if (entry == null) {
+      return null;
+    }
+    try {
+      return jar.getInputStream(entry);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   @Override
   protected URL findResource(String name) {
     if (jar.getJarEntry(PREFIX + name) == null) {
