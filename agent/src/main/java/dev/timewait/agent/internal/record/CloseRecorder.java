@@ -120,6 +120,14 @@ public class CloseRecorder {
     return recent.overflow();
   }
 
+  /**
+   * Gives the recent-close ring's memory back because the heap is short; the closes it held count
+   * as overflow.
+   */
+  public void releaseRecentCloses(long now) {
+    recent.release(now);
+  }
+
   /** Site rows, with the overflow rows of each role that has counts. */
   public Collection<SiteCounters> sites() {
     java.util.List<SiteCounters> rows = new java.util.ArrayList<>(sites.values());
