@@ -350,7 +350,7 @@ final class ReportCommand implements Callable<Integer> {
       write(ReportRenderer.forFormat(effective.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
         for (Finding finding : findings) {
-          if (finding.severity().atLeast(failSeverity)) {
+          if (Analyzer.isProblem(finding) && finding.severity().atLeast(failSeverity)) {
             return Main.EXIT_FINDINGS;
           }
         }
