@@ -25,7 +25,11 @@ class HostBeanTest {
 
   private static HostMonitor monitor(HostRoot root) {
     return new HostMonitor(
-        new LinuxProcCollector(root), new CloseRecorder(10, 10, 64), new AgentErrors(), 1000, 1000);
+        () -> new LinuxProcCollector(root),
+        new CloseRecorder(10, 10, 64),
+        new AgentErrors(),
+        1000,
+        1000);
   }
 
   @Test
