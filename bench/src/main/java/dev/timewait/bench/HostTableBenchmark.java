@@ -174,8 +174,7 @@ public final class HostTableBenchmark {
    * the table full: after the first table sample (cold: class loading, the JIT), over {@link
    * #SAMPLER_INTERVALS} table intervals.
    */
-  private static void sampler(
-      String agent, List<LoopbackTimeWaitMaker> makers, LinuxProcCollector host) throws Exception {
+  private static void sampler(String agent, LinuxProcCollector host) throws Exception {
     double intervalSeconds = 10;
     double seconds = 5 + SAMPLER_INTERVALS * intervalSeconds + 2;
     try (ChildJvm child =
