@@ -37,9 +37,39 @@ public final class HostTreeBuilder {
     this.dir = dir;
   }
 
+  /** A public (not private, not CGNAT) address of the host {@link #healthy} describes. */
+  public static final String LOCAL = "203.0.113.5";
+
+  /** A public remote. */
+  public static final String REMOTE = "198.51.100.7";
+
   /** A builder writing under {@code dir}. */
   public static HostTreeBuilder in(Path dir) {
     return new HostTreeBuilder(dir);
+  }
+
+  /**
+   * A healthy current host: kernel 6.1, defaults, a 100-port ephemeral range (40000-40099) so that
+   * tests reach port limits with few sockets, a few TIME_WAIT sockets, no NAT.
+   */
+  public static HostTreeBuilder healthy(Path dir) {
+    return in(dir)
+        .kernel("6.1.0-28-amd64")
+        .sysctl("net.ipv4.tcp_tw_reuse", "2")
+        .sysctl("net.ipv4.tcp_timestamps", "1")
+        .sysctl("net.ipv4.tcp_fin_timeout", "60")
+        .sysctl("net.ipv4.tcp_max_tw_buckets", "262144")
+        .sysctl("net.ipv4.ip_local_port_range", "40000\t40099")
+        .sysctl("net.ipv4.ip_local_reserved_ports", "")
+        .sysctl("net.ipv4.ip_forward", "0")
+        .sockstat(20, 3)
+        .tcpExt("TW", 100, "PAWSActive", 0, "PAWSEstab", 0, "TCPTimeWaitOverflow", 0)
+        .interfaces("lo", "eth0")
+        .listen(8080)
+        .socket(KernelTcpTable.ESTABLISHED, LOCAL, 8080, REMOTE, 51000)
+        .timeWait(LOCAL, 40001, REMOTE, 443)
+        .timeWait(LOCAL, 40002, REMOTE, 443)
+        .timeWait(LOCAL, 40003, "198.51.100.8", 5432);
   }
 
   /** A file with the given content, at a host path such as {@code /proc/net/dev}. */
@@ -134,6 +164,16 @@ public final class HostTreeBuilder {
   /** A TIME_WAIT socket with 60 s left. */
   public HostTreeBuilder timeWait(String localIp, int localPort, String remoteIp, int remotePort) {
     return socket(KernelTcpTable.TIME_WAIT, localIp, localPort, remoteIp, remotePort);
+  }
+
+  /**
+   * {@code count} client TIME_WAIT sockets from {@code local}, ports from 40000, to {@code remote}.
+   */
+  public HostTreeBuilder clientTimeWait(String local, String remote, int port, int count) {
+    for (int i = 0; i < count; i++) {
+      timeWait(local, 40000 + i, remote, port);
+    }
+    return this;
   }
 
   /** A listening socket on all IPv4 addresses. */
