@@ -1,5 +1,6 @@
 package dev.timewait.bench;
 
+import dev.timewait.testing.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -67,8 +69,14 @@ public final class ChurnBenchmark {
     String[] seconds = {Double.toString(warmUp), Double.toString(measured)};
     double[][] same = new double[2][rounds];
     double[][] two = new double[2][rounds];
-    try (ChildJvm server = ChildJvm.start(List.of(), ChurnBenchmark.class, "server")) {
-      String targets = server.await("targets");
+    try (ChildJvm server =
+        ChildJvm.builder()
+            .mainClass(ChurnBenchmark.class)
+            .args("server")
+            .inheritStderr()
+            .timeout(Duration.ofHours(1))
+            .start()) {
+      String targets = server.awaitValue("targets");
       for (int round = 0; round < rounds; round++) {
         // A then B in even rounds, B then A in odd ones: neither always runs on a warmer host
         for (int k = 0; k < 2; k++) {
@@ -106,9 +114,14 @@ public final class ChurnBenchmark {
   private static double client(List<String> options, String targets, String[] seconds)
       throws Exception {
     try (ChildJvm client =
-        ChildJvm.start(options, ChurnBenchmark.class, "client", targets, seconds[0], seconds[1])) {
-      double rate = Double.parseDouble(client.await("rate"));
-      client.process.waitFor();
+        ChildJvm.builder()
+            .jvmArgs(options)
+            .mainClass(ChurnBenchmark.class)
+            .args("client", targets, seconds[0], seconds[1])
+            .inheritStderr()
+            .start()) {
+      double rate = Double.parseDouble(client.awaitValue("rate"));
+      client.finish(60);
       return rate;
     }
   }

@@ -1,6 +1,6 @@
 package dev.timewait.bench;
 
-import java.util.ArrayList;
+import dev.timewait.testing.ChildJvm;
 import java.util.List;
 
 /**
@@ -74,7 +74,7 @@ public final class StartupBenchmark {
   }
 
   private static double time(List<String> options) throws Exception {
-    List<String> command = new ArrayList<>(ChildJvm.command(options, Hello.class));
+    List<String> command = ChildJvm.builder().jvmArgs(options).mainClass(Hello.class).command();
     long start = System.nanoTime();
     Process process =
         new ProcessBuilder(command)

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A child JVM, typically with the shaded agent jar, whose output is collected line by line:
@@ -46,9 +47,11 @@ public final class ChildJvm implements AutoCloseable {
     this.process = process;
     this.jdk = jdk;
     this.name = name;
-    this.outReader = daemon("stdout", () -> readStdout(process.getInputStream()));
+    this.outReader = daemon("stdout", this::readStdout);
     this.errReader =
-        captureErr ? daemon("stderr", () -> readStderr(process.getErrorStream())) : null;
+        captureErr
+            ? daemon("stderr", () -> readLines(process.getErrorStream(), this::stderrLine))
+            : null;
     daemon("timeout", () -> killAfter(timeout));
   }
 
@@ -398,18 +401,9 @@ public final class ChildJvm implements AutoCloseable {
     return err.isEmpty() ? text.toString() : text.append("; stderr:\n").append(err).toString();
   }
 
-  private void readStdout(InputStream in) {
-    try (BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = reader.readLine()) != null) {
-        synchronized (lines) {
-          lines.add(line);
-          lines.notifyAll();
-        }
-      }
-    } catch (IOException e) {
-      // the child is gone
+  private void readStdout() {
+    try {
+      readLines(process.getInputStream(), this::stdoutLine);
     } finally {
       synchronized (lines) {
         outEnded = true;
@@ -418,14 +412,25 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  private void readStderr(InputStream in) {
+  private void stdoutLine(String line) {
+    synchronized (lines) {
+      lines.add(line);
+      lines.notifyAll();
+    }
+  }
+
+  private void stderrLine(String line) {
+    synchronized (stderr) {
+      stderr.append(line).append('\n');
+    }
+  }
+
+  private static void readLines(InputStream in, Consumer<String> sink) {
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
-        synchronized (stderr) {
-          stderr.append(line).append('\n');
-        }
+        sink.accept(line);
       }
     } catch (IOException e) {
       // the child is gone
