@@ -1,10 +1,24 @@
 package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
+import dev.timewait.agent.internal.background.AgentBackground;
+import dev.timewait.agent.internal.background.CloseWaitTracker;
+import dev.timewait.agent.internal.background.HostMonitor;
+import dev.timewait.agent.internal.background.SnapshotBuilder;
+import dev.timewait.agent.internal.hook.LazyJdkSockets;
+import dev.timewait.agent.internal.hook.OpenConnections;
+import dev.timewait.agent.internal.hook.SiteResolver;
+import dev.timewait.agent.internal.hook.SocketEventHandler;
+import dev.timewait.agent.internal.instrumentation.AdviceTransformer;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
+import dev.timewait.agent.internal.jmx.AgentBean;
 import dev.timewait.agent.internal.jmx.AgentMXBean;
+import dev.timewait.agent.internal.jmx.ClosesBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
+import dev.timewait.agent.internal.jmx.FindingsBean;
+import dev.timewait.agent.internal.jmx.HostBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import java.io.File;

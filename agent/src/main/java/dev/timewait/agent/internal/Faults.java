@@ -1,5 +1,7 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.agent.internal.record.CloseRecorder;
+import dev.timewait.agent.internal.record.CodeSite;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.Role;
@@ -98,7 +100,7 @@ final class Faults {
     }
 
     @Override
-    void record(
+    public void record(
         CodeSite closeSite,
         CodeSite openSite,
         Role role,
@@ -110,7 +112,7 @@ final class Faults {
     }
 
     @Override
-    void recordInternal() {
+    public void recordInternal() {
       throw new IllegalStateException("injected recorder fault");
     }
   }
