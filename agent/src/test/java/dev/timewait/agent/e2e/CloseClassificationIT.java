@@ -97,11 +97,11 @@ class CloseClassificationIT {
       assertFalse(child.stderr().contains("timewait:"), "agent complained:\n" + child.stderr());
       assertFalse(child.stderr().contains("WARNING"), "JVM warned:\n" + child.stderr());
     }
-    KernelTcpTable kernel = KernelTcpTable.read();
-    guard.assumeTableHadRoom();
-    JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
     Map<String, Tuple> tuples = tuples(lines);
     assertEquals(CASES.size(), tuples.size(), "cases reported: " + lines);
+    KernelTcpTable kernel = awaitKernel(tuples);
+    guard.assumeTableHadRoom();
+    JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
 
     int clientActive = 0;
     for (Expected c : CASES) {
@@ -132,6 +132,28 @@ class CloseClassificationIT {
     assertEquals(CASES.size() - 3, byRole.get("SERVER").get("passive").asLong());
     assertEquals(0, byRole.get("UNKNOWN").get("active").asLong());
     assertEquals(clientActive + 3, snap.get("recentActiveCloses").size());
+  }
+
+  /**
+   * The kernel's table once every case's TIME_WAIT is where it is expected, or after 5 s: a last
+   * FIN/ACK exchange may still run when the child has exited (its orphaned sockets finish it).
+   */
+  private static KernelTcpTable awaitKernel(Map<String, Tuple> tuples) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      KernelTcpTable kernel = KernelTcpTable.read();
+      boolean settled = true;
+      for (Expected c : CASES) {
+        Tuple client = tuples.get(c.name());
+        settled &=
+            kernel.inTimeWait(client) == (c.timeWait() == Side.CLIENT)
+                && kernel.inTimeWait(client.reversed()) == (c.timeWait() == Side.SERVER);
+      }
+      if (settled || System.nanoTime() > deadline) {
+        return kernel;
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The client's site row of a case: its open site is in the case's method. */
