@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Collects from the chosen sources, runs the rules and writes the report. */
@@ -42,21 +43,58 @@ import picocli.CommandLine.Spec;
       "Report on TIME_WAIT: this host (default), a captured host tree, agent snapshot files and"
           + " running JVMs, combined into one report."
     },
-    footer = {
-      "",
-      "Thresholds (--threshold NAME=VALUE): reuseShare=0.5 portWarn=0.5 portCritical=0.8"
-          + " loopbackOnlyTimeWait=1000 twBucketsShare=0.9 serverTimeWait=1000"
-          + " conntrackShare=0.8 closeWait=100 churnPerMinute=100",
-      "Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input."
-    })
+    footer = "(the thresholds and exit codes, set by Main)")
 final class ReportCommand implements Callable<Integer> {
 
   /** Output formats. */
   enum Format {
     MD,
     HTML,
-    JSON
+    JSON;
+
+    /** The format a file name asks for by its extension, or null. */
+    static Format ofFileName(Path file) {
+      String name = file.getFileName() == null ? "" : file.getFileName().toString();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".html") || lower.endsWith(".htm")) {
+        return HTML;
+      }
+      if (lower.endsWith(".json")) {
+        return JSON;
+      }
+      if (lower.endsWith(".md") || lower.endsWith(".markdown")) {
+        return MD;
+      }
+      return null;
+    }
   }
+
+  /** What each threshold is, in the order of {@link Thresholds#asMap()}. */
+  static final Map<String, String> THRESHOLD_MEANINGS =
+      Map.of(
+          "reuseShare",
+          "TW_REUSE_RECOMMENDED: share of the usable ephemeral ports that one client"
+              + " destination uses",
+          "portWarn",
+          "PORT_EXHAUSTION_RISK warning: share of the usable ephemeral ports that one client"
+              + " destination uses",
+          "portCritical",
+          "PORT_EXHAUSTION_RISK critical: the same share",
+          "loopbackOnlyTimeWait",
+          "TW_REUSE_LOOPBACK_ONLY: client TIME_WAIT sockets to destinations off this host",
+          "twBucketsShare",
+          "TW_BUCKETS_OVERFLOW: share of net.ipv4.tcp_max_tw_buckets in use",
+          "serverTimeWait",
+          "SERVER_ACTIVE_CLOSE: TIME_WAIT sockets of this host's listening ports",
+          "conntrackShare",
+          "CONNTRACK_PRESSURE: share of net.netfilter.nf_conntrack_max in use",
+          "closeWait",
+          "CLOSE_WAIT_LEAK: CLOSE_WAIT sockets on the host",
+          "churnPerMinute",
+          "CLIENT_CHURN_SITE: active client closes a minute at one code site");
+
+  private static final int HELP_WIDTH = 80;
+  private static final int MEANING_COLUMN = 28;
 
   private static final Duration LIVE_DEFAULT = Duration.ofSeconds(10);
   private static final Duration COUNTER_INTERVAL = Duration.ofSeconds(1);
@@ -81,11 +119,16 @@ final class ReportCommand implements Callable<Integer> {
       description = "An agent snapshot file; repeat for several JVMs or hosts (a fleet report).")
   List<Path> snapshots = new ArrayList<>();
 
-  @Option(
-      names = "--pid",
+  @Parameters(
       paramLabel = "PID",
-      description = "A running JVM whose agent is read over its local JMX connector; repeatable.")
-  List<Long> pids = new ArrayList<>();
+      arity = "0..*",
+      description = "Running JVMs whose agents are read over their local JMX connector.")
+  List<Long> positionalPids = new ArrayList<>();
+
+  @Option(names = "--pid", hidden = true, paramLabel = "PID")
+  List<Long> optionPids = new ArrayList<>();
+
+  private final List<Long> pids = new ArrayList<>();
 
   @Option(
       names = "--prometheus",
@@ -95,7 +138,7 @@ final class ReportCommand implements Callable<Integer> {
               + " from its query API, rates over --duration (default 5m); no host is sampled.")
   URI prometheus;
 
-  @Option(names = "--attach", description = "With --pid: load the agent first when it is absent.")
+  @Option(names = "--attach", description = "With a PID: load the agent first when it is absent.")
   boolean attach;
 
   @Option(
@@ -105,7 +148,7 @@ final class ReportCommand implements Callable<Integer> {
   Path agentJar;
 
   @Option(
-      names = "--duration",
+      names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
@@ -114,14 +157,15 @@ final class ReportCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(
-      names = "--format",
+      names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      defaultValue = "md",
-      description = "md, html or json (default: ${DEFAULT-VALUE}).")
+      description =
+          "md, html or json (default: from the --out file's extension, .html, .json or .md;"
+              + " else md).")
   Format format;
 
   @Option(
-      names = "--out",
+      names = {"-o", "--out"},
       paramLabel = "FILE",
       description = "Write the report here instead of standard output.")
   Path out;
@@ -138,15 +182,68 @@ final class ReportCommand implements Callable<Integer> {
       description = "Change a threshold, e.g. portWarn=0.4 (see below); repeatable.")
   Map<String, String> thresholdOptions = new LinkedHashMap<>();
 
+  /** The help's footer: each threshold with its default and meaning, then the exit codes. */
+  static String[] footer() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Thresholds (--threshold NAME=VALUE; shares are fractions, 0.5 = 50%):");
+    for (Map.Entry<String, Object> threshold : Thresholds.defaults().asMap().entrySet()) {
+      String head = "  " + threshold.getKey() + "=" + number(threshold.getValue());
+      String meaning = THRESHOLD_MEANINGS.getOrDefault(threshold.getKey(), "");
+      lines.addAll(wrap(head, meaning));
+    }
+    lines.add("");
+    lines.add("Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input.");
+    return lines.toArray(new String[0]);
+  }
+
+  private static String number(Object value) {
+    double d = ((Number) value).doubleValue();
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** {@code head} then {@code text} in a column of its own, wrapped at spaces. */
+  private static List<String> wrap(String head, String text) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(head);
+    if (line.length() >= MEANING_COLUMN) {
+      lines.add(line.toString());
+      line.setLength(0);
+    }
+    for (String word : text.split(" ")) {
+      boolean fresh = line.length() <= MEANING_COLUMN;
+      if (!fresh && line.length() + 1 + word.length() > HELP_WIDTH - 1) {
+        lines.add(line.toString());
+        line.setLength(0);
+        fresh = true;
+      }
+      if (fresh) {
+        line.append(" ".repeat(MEANING_COLUMN - line.length()));
+      } else {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
   @Override
   public Integer call() {
+    pids.clear();
+    pids.addAll(positionalPids);
+    pids.addAll(optionPids);
     Severity failSeverity = failOn == null ? null : parseSeverity(failOn);
     Thresholds thresholds = thresholds();
     if (hostRoot != null && noHost) {
       throw new CliException("--host-root and --no-host exclude each other");
     }
     if (attach && pids.isEmpty()) {
-      throw new CliException("--attach needs --pid");
+      throw new CliException("--attach needs the PID of a JVM");
+    }
+    Format effective = effectiveFormat();
+    if (out != null) {
+      OutputFile.check(out);
     }
     List<String> sources = new ArrayList<>();
     HostCollector collector = collector(sources);
@@ -198,7 +295,7 @@ final class ReportCommand implements Callable<Integer> {
         findings = fleet.withAgentFindings(findings);
       }
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
-      write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
+      write(ReportRenderer.forFormat(effective.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
         for (Finding finding : findings) {
           if (finding.severity().atLeast(failSeverity)) {
@@ -208,10 +305,22 @@ final class ReportCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      for (JvmConnection jvm : jvms) {
-        jvm.close();
+      for (int i = 0; i < jvms.size(); i++) {
+        if (jvms.get(i).startedConnector()) {
+          spec.commandLine().getErr().println(ConnectorNote.of(pids.get(i)));
+        }
+        jvms.get(i).close();
       }
     }
+  }
+
+  /** {@code --format}, else the one the {@code --out} file's extension names, else Markdown. */
+  private Format effectiveFormat() {
+    if (format != null) {
+      return format;
+    }
+    Format fromName = out == null ? null : Format.ofFileName(out);
+    return fromName == null ? Format.MD : fromName;
   }
 
   /**
@@ -283,7 +392,7 @@ final class ReportCommand implements Callable<Integer> {
   private HostCollector collector(List<String> sources) {
     if (noHost || (prometheus != null && hostRoot == null)) {
       if (snapshots.isEmpty() && pids.isEmpty() && prometheus == null) {
-        throw new CliException("--no-host needs --snapshot, --pid or --prometheus");
+        throw new CliException("--no-host needs --snapshot, a PID or --prometheus");
       }
       return null;
     }
@@ -354,7 +463,7 @@ final class ReportCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return;
     }
-    SnapshotCommand.writeAtomically(out, text);
+    OutputFile.write(out, text);
   }
 
   private static void sleep(long millis) {

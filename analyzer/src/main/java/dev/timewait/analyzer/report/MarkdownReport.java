@@ -145,7 +145,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("|---|---|---:|---:|---:|\n");
     for (Report.Jvm jvm : report.jvms()) {
       md.append("| ")
-          .append(esc(jvm.label()))
+          .append(esc(jvm.jvm().label()))
           .append(" | ")
           .append(esc(jvm.takenAt()))
           .append(" | ")
@@ -182,7 +182,7 @@ public final class MarkdownReport implements ReportRenderer {
           .append(" | ")
           .append(esc(site.openSite()))
           .append(" | ")
-          .append(esc(site.jvm()))
+          .append(esc(site.jvm().label()))
           .append(" |\n");
     }
     md.append('\n');
@@ -197,7 +197,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("|---|---|---:|---:|---:|\n");
     for (Report.Ownership owner : report.ownership()) {
       md.append("| ")
-          .append(esc(owner.jvm()))
+          .append(esc(owner.jvm().label()))
           .append(" | (all) | ")
           .append(owner.recentCloses())
           .append(owner.droppedCloses() > 0 ? " (+" + owner.droppedCloses() + " not listed)" : "")

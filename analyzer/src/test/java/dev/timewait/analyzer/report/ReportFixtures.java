@@ -30,6 +30,9 @@ final class ReportFixtures {
 
   static final String SITE = "com.example.Client.call(Client.java:42)";
 
+  /** A site that only resets connections: no active close, so no bar in the top-sites chart. */
+  static final String RESET_ONLY_SITE = "com.example.Linger.reset(Linger.java:5)";
+
   private ReportFixtures() {}
 
   /** An old kernel with tcp_tw_recycle on, forwarding and PAWSPassive: the worst case. */
@@ -83,8 +86,9 @@ final class ReportFixtures {
 
   /**
    * A snapshot of {@code src/test/resources/snapshot/NAME.json}, read as the command line reads
-   * one: {@code web-1} (two client sites, one named like a script, 150 recent closes from LOCAL to
-   * REMOTE:443), {@code batch-2} (one site), {@code hostile-host} (a host name that is a script).
+   * one: {@code web-1} (client sites {@link #SITE}, {@link #HOSTILE_SITE} and {@link
+   * #RESET_ONLY_SITE}, 150 recent closes from LOCAL to REMOTE:443), {@code batch-2} (a batch site
+   * and {@link #SITE} again), {@code hostile-host} (a host name that is a script).
    */
   static Snapshot snapshot(String name) {
     String resource = "/snapshot/" + name + ".json";

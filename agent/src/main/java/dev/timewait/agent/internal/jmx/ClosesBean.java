@@ -8,10 +8,15 @@ import dev.timewait.agent.internal.record.SiteCounters;
 import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.Role;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Serves {@code dev.timewait:type=Closes} from the recorder. */
+/**
+ * Serves {@code dev.timewait:type=Closes} from the recorder. Kinds and roles are keyed in lower
+ * case ({@code active/client}), as Prometheus label values are; the maps of active closes leave out
+ * rows with none, so that a site or endpoint seen only in passive closes adds no zero series.
+ */
 public final class ClosesBean implements ClosesMXBean {
   private final CloseRecorder recorder;
   private final SocketEventHandler handler;
@@ -58,7 +63,7 @@ public final class ClosesBean implements ClosesMXBean {
     Map<String, Long> out = new TreeMap<>();
     for (CloseKind kind : CloseKind.values()) {
       for (Role role : Role.values()) {
-        out.put(kind.name() + "/" + role.name(), recorder.total(role, kind));
+        out.put(label(kind) + "/" + label(role), recorder.total(role, kind));
       }
     }
     return out;
@@ -69,7 +74,7 @@ public final class ClosesBean implements ClosesMXBean {
     Map<SiteKey, SiteCloses> out = new HashMap<>();
     for (SiteCounters row : recorder.sites()) {
       out.put(
-          new SiteKey(row.closeSite.frame, row.openSite.frame, row.role.name()),
+          new SiteKey(row.closeSite.frame, row.openSite.frame, label(row.role)),
           new SiteCloses(
               row.count(CloseKind.ACTIVE),
               row.count(CloseKind.PASSIVE),
@@ -82,7 +87,10 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesBySite() {
     Map<String, Long> out = new TreeMap<>();
     for (SiteCounters row : recorder.sites()) {
-      out.merge(row.closeSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        out.merge(row.closeSite.frame, active, Long::sum);
+      }
     }
     return out;
   }
@@ -91,7 +99,10 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesByOpenSite() {
     Map<String, Long> out = new TreeMap<>();
     for (SiteCounters row : recorder.sites()) {
-      out.merge(row.openSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        out.merge(row.openSite.frame, active, Long::sum);
+      }
     }
     return out;
   }
@@ -100,8 +111,12 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesByEndpoint() {
     Map<String, Long> out = new TreeMap<>();
     for (CloseRecorder.EndpointCounters row : recorder.endpoints()) {
-      String key = row.remote == null ? "(other endpoints)" : SnapshotBuilder.endpoint(row.remote);
-      out.put(key, row.count(CloseKind.ACTIVE));
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        String key =
+            row.remote == null ? "(other endpoints)" : SnapshotBuilder.endpoint(row.remote);
+        out.put(key, active);
+      }
     }
     return out;
   }
@@ -109,5 +124,9 @@ public final class ClosesBean implements ClosesMXBean {
   @Override
   public long getTrackedConnections() {
     return handler.tracked();
+  }
+
+  private static String label(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 }
