@@ -11,6 +11,7 @@ import dev.timewait.agent.internal.hook.SiteResolver;
 import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.instrumentation.AdviceTransformer;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
+import dev.timewait.agent.internal.instrumentation.LibraryInstrumentation;
 import dev.timewait.agent.internal.jmx.AgentBean;
 import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesBean;
@@ -75,6 +76,7 @@ public final class AgentInstaller {
     SiteResolver resolver =
         new SiteResolver(
             options.exclude,
+            options.appPackages,
             options.stackDepth,
             options.maxSites * 4,
             AgentInstaller.class.getClassLoader());
@@ -97,13 +99,18 @@ public final class AgentInstaller {
     SnapshotBuilder snapshot = new SnapshotBuilder(recorder, closeWait, info, host);
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
+    List<LibraryInstrumentation> libraries = LibraryInstrumentation.all();
     List<String> paths = new ArrayList<>();
     for (JdkInstrumentation i : instrumentations) {
       paths.add(i.description());
     }
+    for (LibraryInstrumentation i : libraries) {
+      paths.add(i.description());
+    }
     CloseBridge.install(handler);
-    AdviceTransformer transformer = new AdviceTransformer(instrumentations, errors);
-    transformer.install(inst);
+    AdviceTransformer transformer =
+        new AdviceTransformer(instrumentations, libraries, errors, inst);
+    transformer.install();
 
     FindingsBean findings =
         options.jmx
@@ -179,7 +186,7 @@ public final class AgentInstaller {
     }
     running = null;
     CloseBridge.uninstall();
-    current.transformer.uninstall(inst);
+    current.transformer.uninstall();
     current.background.stop();
     if (current.host != null) {
       current.host.stop();

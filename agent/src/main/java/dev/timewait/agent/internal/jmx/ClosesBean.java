@@ -69,7 +69,11 @@ public final class ClosesBean implements ClosesMXBean {
     Map<SiteKey, SiteCloses> out = new HashMap<>();
     for (SiteCounters row : recorder.sites()) {
       out.put(
-          new SiteKey(row.closeSite.frame, row.openSite.frame, row.role.name()),
+          new SiteKey(
+              row.closeSite.frame,
+              row.openSite.frame,
+              row.role.name(),
+              row.via == null ? "-" : row.via),
           new SiteCloses(
               row.count(CloseKind.ACTIVE),
               row.count(CloseKind.PASSIVE),
