@@ -24,6 +24,7 @@ import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,11 @@ public final class AgentInstaller {
   private static Running start(Instrumentation inst, AgentOptions options, boolean attached)
       throws Exception {
     openJdkInternals(inst);
+    // InetAddress's static initializer loads libnet under the JDK's native-library lock. Run it
+    // here, before the application's main: started later by the agent's threads, it can deadlock
+    // with an application thread that holds that lock while a native library's JNI_OnLoad
+    // initializes a class needing InetAddress (Netty's io_uring does).
+    InetAddress.getLoopbackAddress();
     LazyJdkSockets sockets = new LazyJdkSockets();
     AgentErrors errors = new AgentErrors();
     Faults faults = Faults.fromSystemProperty();

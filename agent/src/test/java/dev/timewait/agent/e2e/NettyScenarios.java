@@ -96,6 +96,11 @@ public final class NettyScenarios {
                 host);
     }
     s.startServer();
+    if (args.length > 2 && args[2].equals("--wait-for-agent")) {
+      System.out.println("ready " + ProcessHandle.current().pid()); // Netty's classes are loaded
+      System.out.flush();
+      waitForAgent();
+    }
     try {
       s.clientFirst();
       s.serverFirst();
@@ -105,6 +110,17 @@ public final class NettyScenarios {
       s.stop();
     }
     System.out.println("done");
+  }
+
+  private static void waitForAgent() throws Exception {
+    javax.management.ObjectName agent = new javax.management.ObjectName("dev.timewait:type=Agent");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!java.lang.management.ManagementFactory.getPlatformMBeanServer().isRegistered(agent)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("agent did not attach within 30 s");
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** The code that starts the server: the open site of every connection it accepts. */
