@@ -1,8 +1,10 @@
 package dev.timewait.agent.bootstrap;
 
 /**
- * The only agent class the instrumented JDK code calls. It sits on the boot class path, holds the
- * current sink, and makes sure that nothing thrown by the agent reaches the application.
+ * The only agent class the instrumented code calls, from {@code java.base} and from libraries in
+ * any class loader. It sits in the boot class loader, holds the current sink, and makes sure that
+ * nothing thrown by the agent reaches the application. Advice passes only JDK types and primitives,
+ * so that one bridge serves every relocated copy of a library.
  */
 public final class CloseBridge {
   /** A TCP connection is established. */
@@ -11,10 +13,10 @@ public final class CloseBridge {
   /** A non-blocking or asynchronous connect has started; it completes with {@link #OPENED}. */
   public static final int CONNECTING = 2;
 
-  /** {@code shutdownOutput}: our FIN leaves while the socket stays open. */
+  /** {@code shutdownOutput} starts: our FIN is about to leave while the socket stays open. */
   public static final int SHUTDOWN_OUTPUT = 3;
 
-  /** A close of the socket: our FIN (or RST) leaves unless it left already. */
+  /** A close starts: our FIN (or RST) leaves during it unless it left already. */
   public static final int CLOSING = 4;
 
   /** A JDK {@code HttpClient} request starts, on the application's thread. */
@@ -25,6 +27,45 @@ public final class CloseBridge {
 
   /** The JDK {@code HttpClient} connection attempt returned. */
   public static final int REQUEST_CONNECT_END = 7;
+
+  /** {@code shutdownOutput} returned: the FIN has left and the descriptor is still open. */
+  public static final int SHUTDOWN_OUTPUT_DONE = 8;
+
+  /** The close is about to close the descriptor (and so to send our FIN). */
+  public static final int FIN_LEAVING = 9;
+
+  /** The close sent our FIN with a {@code shutdown} of its own; the descriptor is still open. */
+  public static final int FIN_SENT = 10;
+
+  /** The close closed the descriptor. */
+  public static final int DESCRIPTOR_CLOSED = 11;
+
+  /** The close returned. */
+  public static final int CLOSED = 12;
+
+  /** A native descriptor's close starts (Netty's {@code FileDescriptor.close}). */
+  public static final int NATIVE_CLOSE_BEGIN = 13;
+
+  /** A native descriptor is marked closed: its close follows immediately or is queued. */
+  public static final int NATIVE_CLOSING = 14;
+
+  /** A native descriptor's output is about to be shut down (our FIN). */
+  public static final int NATIVE_SHUTDOWN = 15;
+
+  /** A library channel became active: a connection it connected or accepted is established. */
+  public static final int CHANNEL_ACTIVE = 16;
+
+  /** The application asked a library to close a channel (the close may run on another thread). */
+  public static final int CLOSE_REQUESTED = 17;
+
+  /** A library object was made on the application's thread for work done later elsewhere. */
+  public static final int HAND_OFF = 18;
+
+  /** A library thread starts working for a handed-off object. */
+  public static final int CONTEXT_BEGIN = 19;
+
+  /** That work ended. */
+  public static final int CONTEXT_END = 20;
 
   /** This JVM connected. */
   public static final int CLIENT = 1;
@@ -65,49 +106,114 @@ public final class CloseBridge {
   }
 
   public static void opened(Object socket, int role) {
-    dispatch(OPENED, socket, role);
+    dispatch(OPENED, socket, -1, role);
   }
 
   public static void connecting(Object socket) {
-    dispatch(CONNECTING, socket, 0);
+    dispatch(CONNECTING, socket, -1, 0);
   }
 
-  public static void shutdownOutput(Object socket) {
-    dispatch(SHUTDOWN_OUTPUT, socket, 0);
+  /** Returns the token for {@link #shutdownOutputDone}. */
+  public static Object shutdownOutput(Object socket) {
+    return dispatch(SHUTDOWN_OUTPUT, socket, -1, 0);
   }
 
-  public static void closing(Object socket) {
-    dispatch(CLOSING, socket, 0);
+  public static void shutdownOutputDone(Object token) {
+    if (token != null) {
+      dispatch(SHUTDOWN_OUTPUT_DONE, token, -1, 0);
+    }
+  }
+
+  /** Returns the token for {@link #closed}. */
+  public static Object closing(Object socket) {
+    return dispatch(CLOSING, socket, -1, 0);
+  }
+
+  public static void finLeaving(Object socket) {
+    dispatch(FIN_LEAVING, socket, -1, 0);
+  }
+
+  public static void finSent(Object socket) {
+    dispatch(FIN_SENT, socket, -1, 0);
+  }
+
+  public static void descriptorClosed(Object socket) {
+    dispatch(DESCRIPTOR_CLOSED, socket, -1, 0);
+  }
+
+  public static void closed(Object token) {
+    if (token != null) {
+      dispatch(CLOSED, token, -1, 0);
+    }
+  }
+
+  /** Returns the token for {@link #closed}. */
+  public static Object nativeCloseBegin(int fd) {
+    return dispatch(NATIVE_CLOSE_BEGIN, null, fd, 0);
+  }
+
+  /** {@code state}: the descriptor's state bits before it was marked closed. */
+  public static void nativeClosing(int fd, int state) {
+    dispatch(NATIVE_CLOSING, null, fd, state);
+  }
+
+  /** Returns the token for {@link #shutdownOutputDone}. */
+  public static Object nativeShutdown(int fd) {
+    return dispatch(NATIVE_SHUTDOWN, null, fd, 0);
+  }
+
+  public static void channelActive(Object channel) {
+    dispatch(CHANNEL_ACTIVE, channel, -1, 0);
+  }
+
+  public static void closeRequested(Object channel) {
+    dispatch(CLOSE_REQUESTED, channel, -1, 0);
+  }
+
+  public static void handOff(Object carrier) {
+    dispatch(HAND_OFF, carrier, -1, 0);
+  }
+
+  /** Returns the token for {@link #contextEnd}. */
+  public static Object contextBegin(Object carrier) {
+    return dispatch(CONTEXT_BEGIN, carrier, -1, 0);
+  }
+
+  public static void contextEnd(Object token) {
+    if (token != null) {
+      dispatch(CONTEXT_END, token, -1, 0);
+    }
   }
 
   /** {@code request} is the HttpClient's per-request object, created on the caller's thread. */
   public static void requestStarted(Object request) {
-    dispatch(REQUEST_STARTED, request, 0);
+    dispatch(REQUEST_STARTED, request, -1, 0);
   }
 
   /** {@code exchange} is the HttpClient's exchange whose connection is being opened. */
   public static void requestConnectBegin(Object exchange) {
-    dispatch(REQUEST_CONNECT_BEGIN, exchange, 0);
+    dispatch(REQUEST_CONNECT_BEGIN, exchange, -1, 0);
   }
 
   public static void requestConnectEnd(Object exchange) {
-    dispatch(REQUEST_CONNECT_END, exchange, 0);
+    dispatch(REQUEST_CONNECT_END, exchange, -1, 0);
   }
 
-  private static void dispatch(int event, Object socket, int role) {
+  private static Object dispatch(int event, Object subject, int fd, int arg) {
     CloseSink s = sink;
-    if (s == null || socket == null) {
-      return;
+    if (s == null || (subject == null && fd < 0)) {
+      return null;
     }
     boolean[] guard = IN_SINK.get();
     if (guard[0]) {
-      return;
+      return null;
     }
     guard[0] = true;
     try {
-      s.onSocketEvent(event, socket, role);
+      return s.onEvent(event, subject, fd, arg);
     } catch (Throwable t) {
       suppressedErrors++;
+      return null;
     } finally {
       guard[0] = false;
     }

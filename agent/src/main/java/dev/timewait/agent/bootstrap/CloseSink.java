@@ -1,20 +1,22 @@
 package dev.timewait.agent.bootstrap;
 
 /**
- * What the instrumented JDK methods report to. Implemented inside the agent's isolated class
- * loader; this interface lives on the boot class path so that code in {@code java.base} can call
- * it. Implementations must never throw.
+ * What the instrumented methods report to. Implemented inside the agent's isolated class loader;
+ * this interface lives on the boot class path so that code in {@code java.base}, and library code
+ * in any class loader, can call it. Implementations must never throw.
  */
 public interface CloseSink {
   /**
-   * One socket event.
+   * One event.
    *
-   * @param event one of {@link CloseBridge#OPENED}, {@link CloseBridge#CONNECTING}, {@link
-   *     CloseBridge#SHUTDOWN_OUTPUT}, {@link CloseBridge#CLOSING}, or a {@code REQUEST_*} event of
-   *     the JDK HttpClient
-   * @param socket a {@code java.net.SocketImpl} or a socket channel; for {@code REQUEST_*} events
-   *     the HttpClient's request or exchange object
-   * @param role {@link CloseBridge#CLIENT} or {@link CloseBridge#SERVER} for {@code OPENED}, else 0
+   * @param event one of the event constants of {@link CloseBridge}
+   * @param subject a {@code java.net.SocketImpl} or a socket channel; a library's channel or
+   *     request object for hand-offs; the token an earlier event returned for the {@code *_DONE}
+   *     events; null for events about a native descriptor
+   * @param fd a native descriptor number, or -1
+   * @param arg {@link CloseBridge#CLIENT} or {@link CloseBridge#SERVER} for {@code OPENED}; the
+   *     native descriptor's state bits for native events; else 0
+   * @return a token for the matching {@code *_DONE} event, or null
    */
-  void onSocketEvent(int event, Object socket, int role);
+  Object onEvent(int event, Object subject, int fd, int arg);
 }

@@ -8,9 +8,11 @@ import dev.timewait.agent.internal.hook.SiteResolver;
 import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.instrumentation.AdviceTransformer;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
+import dev.timewait.agent.internal.instrumentation.LibraryInstrumentation;
 import dev.timewait.agent.internal.record.CloseRecorder;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,11 @@ public final class AgentInstaller {
   private static Running start(Instrumentation inst, AgentOptions options, boolean attached)
       throws Exception {
     openJdkInternals(inst);
+    // InetAddress's static initializer loads libnet under the JDK's native-library lock. Run it
+    // here, before the application's main: started later by the agent's threads, it can deadlock
+    // with an application thread that holds that lock while a native library's JNI_OnLoad
+    // initializes a class needing InetAddress (Netty's io_uring does).
+    InetAddress.getLoopbackAddress();
     LazyJdkSockets sockets = new LazyJdkSockets();
     AgentErrors errors = new AgentErrors();
     Faults faults = Faults.fromSystemProperty();
@@ -63,6 +70,7 @@ public final class AgentInstaller {
     SiteResolver resolver =
         new SiteResolver(
             options.exclude,
+            options.appPackages,
             options.stackDepth,
             options.maxSites * 4,
             AgentInstaller.class.getClassLoader());
@@ -73,13 +81,18 @@ public final class AgentInstaller {
     AgentInfo info = new AgentInfo();
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
+    List<LibraryInstrumentation> libraries = LibraryInstrumentation.all();
     List<String> paths = new ArrayList<>();
     for (JdkInstrumentation i : instrumentations) {
       paths.add(i.description());
     }
+    for (LibraryInstrumentation i : libraries) {
+      paths.add(i.description());
+    }
     CloseBridge.install(handler);
-    AdviceTransformer transformer = new AdviceTransformer(instrumentations, errors);
-    transformer.install(inst);
+    AdviceTransformer transformer =
+        new AdviceTransformer(instrumentations, libraries, errors, inst);
+    transformer.install();
 
     // Everything else is made on the background thread after jmxDelay, by a class of its own, so
     // that premain neither loads nor verifies what it needs.
@@ -126,7 +139,7 @@ public final class AgentInstaller {
     }
     running = null;
     CloseBridge.uninstall();
-    current.transformer.uninstall(inst);
+    current.transformer.uninstall();
     current.background.stop();
   }
 

@@ -20,6 +20,10 @@ public final class AgentOptions {
   /** Longest option string accepted; anything longer is refused rather than parsed. */
   static final int MAX_LENGTH = 8192;
 
+  /**
+   * Packages of libraries, for classes whose jar carries no Maven metadata (or that are shaded into
+   * the main jar); most libraries are recognised by their jar's metadata instead.
+   */
   static final List<String> DEFAULT_EXCLUDES =
       List.of(
           "org.apache.hc.",
@@ -28,7 +32,19 @@ public final class AgentOptions {
           "okio.",
           "io.netty.",
           "reactor.netty.",
-          "org.eclipse.jetty.client.");
+          "io.grpc.",
+          "org.eclipse.jetty.",
+          "io.undertow.",
+          "org.apache.catalina.",
+          "org.apache.coyote.",
+          "org.apache.tomcat.",
+          "org.postgresql.",
+          "com.mysql.",
+          "org.mariadb.jdbc.",
+          "com.zaxxer.hikari.",
+          "redis.clients.",
+          "io.lettuce.",
+          "org.springframework.boot.loader.");
 
   private static final List<String> KEYS =
       List.of(
@@ -37,6 +53,7 @@ public final class AgentOptions {
           "maxSites",
           "maxEndpoints",
           "exclude",
+          "appPackages",
           "stackDepth",
           "recentCloses",
           "jmx",
@@ -53,6 +70,7 @@ public final class AgentOptions {
   final int maxSites;
   final int maxEndpoints;
   final List<String> exclude;
+  final List<String> appPackages;
   final int stackDepth;
   final int recentCloses;
   public final boolean jmx;
@@ -96,6 +114,17 @@ public final class AgentOptions {
       }
     }
     exclude = List.copyOf(excludes);
+    appPackages = prefixes(given.getOrDefault("appPackages", ""));
+  }
+
+  private static List<String> prefixes(String value) {
+    List<String> out = new ArrayList<>();
+    for (String prefix : value.split(";")) {
+      if (!prefix.isBlank()) {
+        out.add(prefix.trim());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Parses an option string; null or empty means all defaults. */

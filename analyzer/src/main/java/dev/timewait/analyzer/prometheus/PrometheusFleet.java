@@ -199,7 +199,8 @@ public record PrometheusFleet(
           List.of(
               l.getOrDefault("site", "?"),
               l.getOrDefault("open_site", "?"),
-              l.getOrDefault("role", "unknown"));
+              l.getOrDefault("role", "unknown"),
+              l.getOrDefault("via", "-"));
       add(sites.computeIfAbsent(key, k -> new double[3]), l.get("kind"), s.value());
     }
 
@@ -243,7 +244,9 @@ public record PrometheusFleet(
                 (long) c[1],
                 (long) c[2],
                 List.of(),
-                List.of()));
+                List.of(),
+                List.of(),
+                e.getKey().get(3).equals("-") ? null : e.getKey().get(3)));
       }
       Map<Role, CloseCounts> byRole = new EnumMap<>(Role.class);
       long[] sum = new long[3];

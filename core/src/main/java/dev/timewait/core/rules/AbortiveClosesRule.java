@@ -18,6 +18,7 @@ public final class AbortiveClosesRule implements Rule {
   public Optional<Finding> evaluate(AnalysisInput input) {
     List<String> evidence = new ArrayList<>();
     List<String> sites = new ArrayList<>();
+    boolean jedis = false;
     for (Snapshot snapshot : input.snapshots()) {
       long abortive = snapshot.totals() == null ? 0 : snapshot.totals().abortive();
       if (abortive == 0) {
@@ -31,6 +32,7 @@ public final class AbortiveClosesRule implements Rule {
               + " abortive closes (RST)");
       for (SiteStats site : snapshot.sites()) {
         if (site.abortive() > 0) {
+          jedis |= site.via() != null && site.via().startsWith("redis.clients:jedis");
           evidence.add("  " + site.site() + ": " + site.abortive() + " abortive closes");
           if (!sites.contains(site.site())) {
             sites.add(site.site());
@@ -52,7 +54,11 @@ public final class AbortiveClosesRule implements Rule {
                 + where
                 + ": use SO_LINGER 0 (setSoLinger(true, 0)) only after the application protocol has"
                 + " acknowledged all data; otherwise close normally and reuse connections to avoid"
-                + " TIME_WAIT.",
+                + " TIME_WAIT."
+                + (jedis
+                    ? " Jedis sets SO_LINGER 0 on every connection it closes: keep its connections"
+                        + " open in a JedisPool (or JedisPooled) rather than closing one per call."
+                    : ""),
             List.of(References.RFC_9293)));
   }
 }

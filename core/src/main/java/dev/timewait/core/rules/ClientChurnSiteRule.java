@@ -29,6 +29,7 @@ public final class ClientChurnSiteRule implements Rule {
     }
     List<String> evidence = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    List<String> remedies = new ArrayList<>();
     for (SiteRate rate : busy) {
       StringBuilder line = new StringBuilder();
       line.append(rate.site().site())
@@ -67,13 +68,21 @@ public final class ClientChurnSiteRule implements Rule {
           }
         }
       }
+      if (rate.site().via() != null) {
+        line.append(", through ").append(rate.site().via());
+      }
       evidence.add(line.toString());
+      remedies.add(LibraryRemedies.forClient(rate.site()));
       String fixPoint = SiteNames.fixPoint(rate.site());
       if (!names.contains(fixPoint)) {
         names.add(fixPoint);
       }
     }
     SiteRate top = busy.get(0);
+    StringBuilder libraries = new StringBuilder();
+    for (String remedy : LibraryRemedies.distinct(remedies)) {
+      libraries.append(' ').append(LibraryRemedies.sentence(remedy));
+    }
     return Optional.of(
         new Finding(
             id(),
@@ -86,7 +95,8 @@ public final class ClientChurnSiteRule implements Rule {
                 + SiteNames.join(names, "")
                 + ": keep HTTP connections alive or use a connection pool (one client instance"
                 + " shared across requests) instead of connecting and closing per request; each"
-                + " close leaves a TIME_WAIT socket holding a port for 60 s.",
+                + " close leaves a TIME_WAIT socket holding a port for 60 s."
+                + libraries,
             List.of(References.RFC_9293)));
   }
 }

@@ -43,6 +43,7 @@ public final class ServerActiveCloseRule implements Rule {
       }
     }
     List<String> sites = new ArrayList<>();
+    List<String> remedies = new ArrayList<>();
     for (Snapshot snapshot : input.snapshots()) {
       CloseCounts server =
           snapshot.totals() == null ? null : snapshot.totals().byRole().get(Role.SERVER);
@@ -56,8 +57,12 @@ public final class ServerActiveCloseRule implements Rule {
               + server.active()
               + " active closes of accepted connections");
       for (SiteStats site : snapshot.sites()) {
-        if (site.role() == Role.SERVER && site.active() > 0 && !sites.contains(site.site())) {
-          sites.add(site.site());
+        if (site.role() == Role.SERVER && site.active() > 0) {
+          String fixPoint = SiteNames.fixPoint(site);
+          if (!sites.contains(fixPoint)) {
+            sites.add(fixPoint);
+          }
+          remedies.add(LibraryRemedies.forServer(site));
         }
       }
     }
@@ -65,6 +70,10 @@ public final class ServerActiveCloseRule implements Rule {
       return Optional.empty();
     }
     String where = SiteNames.join(sites, "the server");
+    StringBuilder libraries = new StringBuilder();
+    for (String remedy : LibraryRemedies.distinct(remedies)) {
+      libraries.append(' ').append(LibraryRemedies.sentence(remedy));
+    }
     return Optional.of(
         new Finding(
             id(),
@@ -76,7 +85,8 @@ public final class ServerActiveCloseRule implements Rule {
                 + ", keep HTTP/1.1 connections alive instead of closing after each response (no"
                 + " `Connection: close`), and let idle timeouts on the client be shorter than on"
                 + " the server. No sysctl helps here: tcp_tw_reuse only affects outgoing"
-                + " connections.",
+                + " connections."
+                + libraries,
             List.of(References.RFC_9293)));
   }
 }

@@ -13,7 +13,8 @@ final class SiteNames {
 
   /**
    * Where to change the code for a site: its close site, or its open site when the close site is a
-   * JDK frame (the JDK {@code HttpClient} closes on its own threads; the open site is your code).
+   * JDK frame or names no application frame (the JDK {@code HttpClient} and Netty close on their
+   * own threads; the open site is your code).
    */
   static String fixPoint(SiteStats site) {
     String close = site.site();
@@ -22,7 +23,8 @@ final class SiteNames {
             && (close.startsWith("java.")
                 || close.startsWith("javax.")
                 || close.startsWith("jdk.")
-                || close.startsWith("sun."));
+                || close.startsWith("sun.")
+                || close.startsWith("("));
     return jdk && site.openSite() != null ? site.openSite() : close;
   }
 

@@ -15,6 +15,10 @@ import java.util.List;
  * @param stack the close stack, innermost first
  * @param endpoints active closes per remote endpoint
  * @param openStack the open stack, innermost first
+ * @param via the library the connections went through: Maven coordinates {@code
+ *     group:artifact:version} where its jar has them ({@code org.postgresql:postgresql:42.7.4}), a
+ *     JDK module ({@code java.net.http}), or null for the application's own use of the JDK's
+ *     sockets and in files written before the agent recorded it
  */
 public record SiteStats(
     String site,
@@ -25,7 +29,8 @@ public record SiteStats(
     long abortive,
     List<String> stack,
     List<SiteEndpoint> endpoints,
-    List<String> openStack) {
+    List<String> openStack,
+    String via) {
 
   /** Name of the row that adds up the sites past the agent's {@code maxSites}. */
   public static final String OTHER_SITES = "(other sites)";
@@ -35,6 +40,20 @@ public record SiteStats(
     stack = Snapshot.withoutNulls(stack);
     endpoints = Snapshot.withoutNulls(endpoints);
     openStack = Snapshot.withoutNulls(openStack);
+  }
+
+  /** A row without the library it went through. */
+  public SiteStats(
+      String site,
+      String openSite,
+      Role role,
+      long active,
+      long passive,
+      long abortive,
+      List<String> stack,
+      List<SiteEndpoint> endpoints,
+      List<String> openStack) {
+    this(site, openSite, role, active, passive, abortive, stack, endpoints, openStack, null);
   }
 
   /** A row without its open stack. */
@@ -47,6 +66,6 @@ public record SiteStats(
       long abortive,
       List<String> stack,
       List<SiteEndpoint> endpoints) {
-    this(site, openSite, role, active, passive, abortive, stack, endpoints, List.of());
+    this(site, openSite, role, active, passive, abortive, stack, endpoints, List.of(), null);
   }
 }

@@ -171,7 +171,8 @@ public final class SnapshotReader {
         s.count("abortive"),
         s.strings("stack"),
         s.list("endpoints", e -> new SiteEndpoint(e.string("remote"), e.count("active"))),
-        s.strings("openStack"));
+        s.strings("openStack"),
+        s.string("via"));
   }
 
   private static HostSection host(Fields h) throws BadField {

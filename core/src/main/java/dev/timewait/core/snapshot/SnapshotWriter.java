@@ -44,6 +44,9 @@ public final class SnapshotWriter {
           .field("site", row.site())
           .field("openSite", row.openSite())
           .field("role", row.role().name());
+      if (row.via() != null) {
+        json.field("via", row.via());
+      }
       counts(json, row.active(), row.passive(), row.abortive());
       json.name("stack").beginArray();
       for (String frame : row.stack()) {

@@ -115,7 +115,8 @@ public final class SnapshotBuilder {
               row.count(CloseKind.ABORTIVE),
               row.closeSite.stack,
               endpoints,
-              row.openSite.stack));
+              row.openSite.stack,
+              row.via));
     }
     return out;
   }

@@ -3,15 +3,33 @@ package dev.timewait.agent.internal.hook;
 import dev.timewait.agent.internal.record.CodeSite;
 import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.Role;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 
 /**
  * What the agent keeps about one open connection between its open and its close. Holds no reference
- * to the socket, so that tracking never keeps a socket alive.
+ * to the socket outside a close in progress, so that tracking never keeps a socket alive.
  */
 public final class Connection {
+  private static final VarHandle CLOSER;
+
+  static {
+    try {
+      CLOSER = MethodHandles.lookup().findVarHandle(Connection.class, "closer", Thread.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** The descriptor number, the key of {@link OpenConnections}. */
+  final int fd;
+
   public final Role role;
-  public final CodeSite openSite;
+
+  /** May be replaced once by the site a library was handed by the application (see HandOffs). */
+  public volatile CodeSite openSite;
+
   final InetSocketAddress remote;
   volatile InetSocketAddress local;
   public volatile boolean established;
@@ -23,12 +41,27 @@ public final class Connection {
   /** The verdict taken when {@code shutdownOutput} sent our FIN, or null while no FIN has left. */
   volatile CloseKind finVerdict;
 
+  /** The application code that asked a library to close this connection, or null. */
+  volatile CodeSite requestedCloseSite;
+
+  // The close in progress: written and read by the closing thread only.
+  private volatile Thread closer;
+  Object closingSocket;
+  int before;
+  int after;
+  int halfCloseBefore;
+  boolean descriptorGone;
+  boolean deferred;
+  boolean notASocket;
+
   public Connection(
+      int fd,
       Role role,
       CodeSite openSite,
       InetSocketAddress remote,
       boolean established,
       boolean internal) {
+    this.fd = fd;
     this.role = role;
     this.openSite = openSite;
     this.remote = remote;
@@ -39,5 +72,14 @@ public final class Connection {
   /** True when this entry belongs to the connection now using the same descriptor number. */
   public boolean sameRemote(InetSocketAddress other) {
     return remote == null || other == null || remote.equals(other);
+  }
+
+  /** Makes the calling thread the one closing this connection; false if another one is. */
+  boolean claim() {
+    return CLOSER.compareAndSet(this, (Thread) null, Thread.currentThread());
+  }
+
+  boolean closingOn(Thread thread) {
+    return closer == thread;
   }
 }

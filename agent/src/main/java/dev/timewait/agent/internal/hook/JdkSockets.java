@@ -25,6 +25,9 @@ public final class JdkSockets implements KernelAnswers {
   /** Linux {@code POLLRDHUP}: the peer has shut its sending side (its FIN arrived). */
   static final int POLLRDHUP_LINUX = 0x2000;
 
+  private static final int IPPROTO_TCP = 6;
+  private static final int TCP_INFO = 11;
+
   private static final int NIO_SOCKET_CONNECTED = 3;
   private static final int ASYNC_CONNECTED = 2;
 
@@ -45,6 +48,7 @@ public final class JdkSockets implements KernelAnswers {
 
   private final MethodHandle poll;
   private final MethodHandle available;
+  private final MethodHandle getIntOption;
   private final MethodHandle getOption;
   private final MethodHandle localAddress;
   private final MethodHandle remoteAddress;
@@ -53,6 +57,8 @@ public final class JdkSockets implements KernelAnswers {
   private final int pollNval;
   private final int peerFinEvents;
   private final boolean rdhup;
+  private final boolean tcpInfo;
+  private final boolean channelTryClose;
 
   JdkSockets() throws ReflectiveOperationException {
     MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -81,6 +87,12 @@ public final class JdkSockets implements KernelAnswers {
     available =
         netLookup.findStatic(
             net, "available", MethodType.methodType(int.class, FileDescriptor.class));
+    getIntOption =
+        netLookup.findStatic(
+            net,
+            "getIntOption0",
+            MethodType.methodType(
+                int.class, FileDescriptor.class, boolean.class, int.class, int.class));
     getOption =
         netLookup.findStatic(
             net,
@@ -114,6 +126,29 @@ public final class JdkSockets implements KernelAnswers {
     }
     rdhup = kernelTellsPeerFin();
     peerFinEvents = rdhup ? pollIn | POLLRDHUP_LINUX : pollIn;
+    tcpInfo = rdhup && tcpInfoWorks();
+    channelTryClose = declares(socketChannelImpl, "tryClose");
+  }
+
+  private static boolean declares(Class<?> type, String method) {
+    for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+      if (m.getName().equals(method) && m.getParameterCount() == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code TCP_INFO} answers here: asked once, on a socket of our own that never connects.
+   */
+  private boolean tcpInfoWorks() {
+    try (SocketChannel probe = SocketChannel.open()) {
+      FileDescriptor fd = (FileDescriptor) channelFd.get(probe);
+      return tcpStateOf(fd) == TcpStates.CLOSE;
+    } catch (Throwable t) {
+      return false;
+    }
   }
 
   private static VarHandle field(
@@ -163,6 +198,22 @@ public final class JdkSockets implements KernelAnswers {
     } catch (Throwable t) {
       return null;
     }
+  }
+
+  /**
+   * Whether a close of this socket reports the point right before it closes the descriptor ({@code
+   * FIN_LEAVING}), so that the kernel is asked there rather than at the close's entry.
+   */
+  boolean asksLater(Object socket) {
+    return socket.getClass() == socketChannelImpl && channelTryClose;
+  }
+
+  /**
+   * Whether a close of this socket shuts its output down before closing the descriptor unless
+   * linger is 0 ({@code NioSocketImpl.close}), so that the state right after it tells the linger.
+   */
+  boolean shutsDownFirst(Object socket) {
+    return socket.getClass() == nioSocketImpl;
   }
 
   /** Whether the socket is connected right now (so that a close sends FIN or RST). */
@@ -255,6 +306,26 @@ public final class JdkSockets implements KernelAnswers {
     } catch (Throwable t) {
       return true;
     }
+  }
+
+  /**
+   * The connection's TCP state ({@link TcpStates}) from {@code getsockopt(IPPROTO_TCP, TCP_INFO)}
+   * with a four-byte buffer: the kernel copies the head of {@code struct tcp_info}, whose first
+   * byte is {@code tcpi_state}. {@link TcpStates#UNKNOWN} where the kernel has no {@code TCP_INFO}.
+   */
+  @Override
+  public int tcpState(FileDescriptor fd) throws Throwable {
+    return tcpInfo ? tcpStateOf(fd) : TcpStates.UNKNOWN;
+  }
+
+  private int tcpStateOf(FileDescriptor fd) throws Throwable {
+    return (int) getIntOption.invokeExact(fd, false, IPPROTO_TCP, TCP_INFO) & 0xff;
+  }
+
+  /** Bytes received and not read yet ({@code FIONREAD}; the peer's FIN is not counted). */
+  @Override
+  public int unread(FileDescriptor fd) throws Throwable {
+    return (int) available.invokeExact(fd);
   }
 
   /** Whether {@code SO_LINGER} is on with a zero timeout: a close sends RST. */

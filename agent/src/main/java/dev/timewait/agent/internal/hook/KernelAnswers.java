@@ -3,7 +3,7 @@ package dev.timewait.agent.internal.hook;
 import java.io.FileDescriptor;
 
 /**
- * What the kernel says about a socket at the moment our FIN leaves, asked without consuming
+ * What the kernel says about a socket around the moment our FIN leaves, asked without consuming
  * anything. {@link JdkSockets} answers through {@code sun.nio.ch.Net}; each call is one system
  * call.
  */
@@ -14,8 +14,16 @@ public interface KernelAnswers {
   /** Received data is waiting unread: closing now sends RST. */
   int DATA_PENDING = 2;
 
-  /** {@link #PEER_CLOSED} and {@link #DATA_PENDING} bits. */
+  /** {@link #PEER_CLOSED} and {@link #DATA_PENDING} bits, from a zero-timeout poll. */
   int peerState(FileDescriptor fd) throws Throwable;
+
+  /**
+   * The TCP state ({@link TcpStates}), or {@link TcpStates#UNKNOWN} where the kernel cannot say.
+   */
+  int tcpState(FileDescriptor fd) throws Throwable;
+
+  /** Bytes received and not read yet. */
+  int unread(FileDescriptor fd) throws Throwable;
 
   /** {@code SO_LINGER} is on with 0 s: closing sends RST. */
   boolean lingerZero(FileDescriptor fd) throws Throwable;

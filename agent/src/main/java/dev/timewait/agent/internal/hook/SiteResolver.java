@@ -12,45 +12,47 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Finds the code site of the current thread: the first frame outside the JDK, outside the agent and
- * outside the configured library prefixes. Walks only as far as that frame (about a microsecond)
- * and formats a site only the first time it is seen.
+ * Finds the code site of the current thread: the first application frame ({@link FrameOrigins}),
+ * and the library the stack went through on its way to the socket: the first frame outside
+ * java.base that is not the application's. Walks only as far as the application frame (about a
+ * microsecond) and formats a site only the first time it is seen.
  */
 public final class SiteResolver {
-  private static final String BRIDGE_PACKAGE = "dev.timewait.agent.bootstrap.";
-  private static final String[] JMX_CONNECTOR_PACKAGES = {
-    "sun.rmi.",
-    "javax.management.remote.",
-    "com.sun.jmx.remote.",
-    "jdk.management.agent.",
-    "sun.management.jmxremote."
-  };
-
   // The first application frame of a close sits about ten frames down (the agent's frames, then the
   // JDK's socket classes): a first batch of 16 frames finds it in one call into the VM, not two.
   private final StackWalker walker =
       StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 16);
-  private final ClassLoader platform = ClassLoader.getPlatformClassLoader();
-  private final ClassLoader agent;
-  private final String[] excludes;
+  private final FrameOrigins origins;
   private final int stackDepth;
   private final int maxFrames;
   private final ConcurrentHashMap<FrameKey, CodeSite> sites = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CodeSite> withoutApplication = new ConcurrentHashMap<>();
   private final LongAdder overflow = new LongAdder();
   // stateless: one instance serves every walk, so a lookup allocates nothing beyond the JDK's walk
   private final Walk walk = new Walk();
+  private final Function<Stream<StackFrame>, List<String>> frames = this::format;
 
   /**
+   * @param libraryPrefixes packages of libraries, for classes whose jar says nothing
+   * @param appPackages packages that are always the application's
    * @param agent the agent's own class loader, whose frames are never a site (null: none)
    */
-  public SiteResolver(List<String> excludes, int stackDepth, int maxFrames, ClassLoader agent) {
-    this.agent = agent;
-    this.excludes = excludes.toArray(new String[0]);
+  public SiteResolver(
+      List<String> libraryPrefixes,
+      List<String> appPackages,
+      int stackDepth,
+      int maxFrames,
+      ClassLoader agent) {
+    this.origins = new FrameOrigins(libraryPrefixes, appPackages, agent);
     this.stackDepth = stackDepth;
     this.maxFrames = maxFrames;
   }
 
-  /** The site of the calling thread, {@link CodeSite#INTERNAL} for the JMX connector's threads. */
+  /**
+   * The site of the calling thread: its first application frame; {@link CodeSite#INTERNAL} for the
+   * JMX connector's threads; without an application frame, a site named {@code (no application
+   * frame)} per library, or {@link CodeSite#JDK_ONLY}.
+   */
   public CodeSite resolve() {
     return walker.walk(walk);
   }
@@ -64,30 +66,7 @@ public final class SiteResolver {
     return sites.size();
   }
 
-  private boolean isJdk(Class<?> type) {
-    ClassLoader loader = type.getClassLoader();
-    return loader == null || loader == platform;
-  }
-
-  private boolean isExcluded(String className) {
-    for (String prefix : excludes) {
-      if (className.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isJmxConnector(String className) {
-    for (String prefix : JMX_CONNECTOR_PACKAGES) {
-      if (className.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private CodeSite intern(StackFrame frame, Iterator<StackFrame> below) {
+  private CodeSite intern(StackFrame frame, Iterator<StackFrame> below, String via) {
     FrameKey key =
         new FrameKey(frame.getDeclaringClass(), frame.getMethodName(), frame.getLineNumber());
     CodeSite site = sites.get(key);
@@ -104,9 +83,42 @@ public final class SiteResolver {
     while (stack.size() < stackDepth && below.hasNext()) {
       stack.add(format(below.next()));
     }
-    CodeSite created = new CodeSite(formatted, List.copyOf(stack));
+    CodeSite created = new CodeSite(formatted, List.copyOf(stack), true, via);
     CodeSite raced = sites.putIfAbsent(key, created);
     return raced == null ? created : raced;
+  }
+
+  /** One site per library for stacks without an application frame; its stack from the first. */
+  private CodeSite withoutApplication(String via) {
+    CodeSite site = withoutApplication.get(via);
+    if (site != null) {
+      return site;
+    }
+    if (withoutApplication.size() >= maxFrames) {
+      overflow.increment();
+      return CodeSite.OTHER;
+    }
+    List<String> stack = walker.walk(frames); // once per library: the frames for drill-down
+    CodeSite created =
+        new CodeSite(CodeSite.JDK_ONLY.frame, stack, false, via.isEmpty() ? null : via);
+    CodeSite raced = withoutApplication.putIfAbsent(via, created);
+    return raced == null ? created : raced;
+  }
+
+  /** The first frames outside java.base and the agent, formatted. */
+  private List<String> format(Stream<StackFrame> all) {
+    List<String> out = new ArrayList<>(stackDepth);
+    Iterator<StackFrame> it = all.iterator();
+    while (it.hasNext() && out.size() < stackDepth) {
+      StackFrame frame = it.next();
+      FrameOrigins.Origin origin = origins.of(frame.getDeclaringClass());
+      if (origin.kind == FrameOrigins.Kind.AGENT
+          || origin.kind == FrameOrigins.Kind.JDK && origin.via == null && out.isEmpty()) {
+        continue;
+      }
+      out.add(format(frame));
+    }
+    return List.copyOf(out);
   }
 
   /** {@code StackTraceElement.toString()} without the class loader and module part. */
@@ -130,35 +142,38 @@ public final class SiteResolver {
     @Override
     public CodeSite apply(Stream<StackFrame> frames) {
       Iterator<StackFrame> it = frames.iterator();
-      StackFrame firstOutsideJavaBase = null;
+      String via = null;
+      boolean outsideJavaBase = false;
       boolean jmxConnector = false;
       while (it.hasNext()) {
         StackFrame frame = it.next();
-        String className = frame.getClassName();
-        Class<?> type = frame.getDeclaringClass();
-        if (type == SiteResolver.class
-            || (agent != null && type.getClassLoader() == agent)
-            || className.startsWith(BRIDGE_PACKAGE)) {
-          continue;
+        FrameOrigins.Origin origin = origins.of(frame.getDeclaringClass());
+        switch (origin.kind) {
+          case AGENT:
+            continue;
+          case JDK:
+            jmxConnector |= origin.jmxConnector;
+            if (origin.via != null && !outsideJavaBase) {
+              outsideJavaBase = true;
+              via = origin.via;
+            }
+            continue;
+          case LIBRARY:
+            if (!outsideJavaBase) {
+              outsideJavaBase = true;
+              via = origin.via;
+            }
+            continue;
+          default:
+            return intern(frame, it, via);
         }
-        if (isJdk(type)) {
-          jmxConnector |= isJmxConnector(className);
-          if (firstOutsideJavaBase == null && type.getModule() != Object.class.getModule()) {
-            firstOutsideJavaBase = frame;
-          }
-          continue;
-        }
-        if (isExcluded(className)) {
-          continue;
-        }
-        return intern(frame, it);
       }
       if (jmxConnector) {
         return CodeSite.INTERNAL;
       }
-      // No application frame: a JDK-owned thread (HttpClient's selector, say). Name the first
-      // frame outside java.base, which tells the JDK component.
-      return firstOutsideJavaBase == null ? CodeSite.JDK_ONLY : intern(firstOutsideJavaBase, it);
+      // No application frame: a library's or the JDK's own thread (an event loop, the
+      // HttpClient's selector). One site per library it went through.
+      return outsideJavaBase ? withoutApplication(via == null ? "" : via) : CodeSite.JDK_ONLY;
     }
   }
 

@@ -11,10 +11,16 @@ import java.io.FileDescriptor;
 import java.net.InetSocketAddress;
 
 /**
- * Receives the socket events of the instrumented JDK methods, keeps each connection's open site and
- * role, classifies each connection's end when our first FIN leaves, and hands the result to the
- * {@link CloseRecorder}. Runs on the application's threads: no locks, no I/O beyond a zero-timeout
- * poll and a few {@code getsockopt}-like calls, and nothing thrown escapes.
+ * Receives the events of the instrumented methods, keeps each connection's open site and role,
+ * classifies each connection's end by the kernel's answers around our first FIN, and hands the
+ * result to the {@link CloseRecorder}. Runs on the application's threads: no locks, no I/O beyond
+ * the kernel queries, and nothing thrown escapes.
+ *
+ * <p>A close comes as a sequence of events on the closing thread: {@code CLOSING} at the entry of
+ * the close finds the connection and claims it; the kernel is asked at the last point before the
+ * system call that sends our FIN ({@code FIN_LEAVING}), or right after a {@code shutdown} that the
+ * close makes itself ({@code FIN_SENT}); naming the site and recording happen at {@code CLOSED},
+ * once the FIN has left, so that none of that work delays the FIN.
  */
 public final class SocketEventHandler implements CloseSink {
   private final LazyJdkSockets jdk;
@@ -22,7 +28,10 @@ public final class SocketEventHandler implements CloseSink {
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final OpenConnections table;
-  private final HttpRequestSites requests = new HttpRequestSites();
+  private final HandOffs handOffs = new HandOffs();
+  private final HttpRequestSites requests = new HttpRequestSites(handOffs);
+  private final NettyChannels netty;
+  private final ThreadLocal<Connection> closingHere = new ThreadLocal<>();
   private volatile int[] internalServerPorts = new int[0];
 
   public SocketEventHandler(
@@ -36,38 +45,74 @@ public final class SocketEventHandler implements CloseSink {
     this.resolver = resolver;
     this.recorder = recorder;
     this.errors = errors;
+    this.netty = new NettyChannels(jdk);
   }
 
   @Override
-  public void onSocketEvent(int event, Object socket, int role) {
+  public Object onEvent(int event, Object subject, int fd, int arg) {
     try {
       switch (event) {
         case CloseBridge.OPENED:
-          opened(socket, role == CloseBridge.SERVER ? Role.SERVER : Role.CLIENT);
-          break;
+          opened(subject, arg == CloseBridge.SERVER ? Role.SERVER : Role.CLIENT);
+          return null;
         case CloseBridge.CONNECTING:
-          connecting(socket);
-          break;
-        case CloseBridge.SHUTDOWN_OUTPUT:
-          finSending(socket, false);
-          break;
+          connecting(subject);
+          return null;
         case CloseBridge.CLOSING:
-          finSending(socket, true);
-          break;
+          return closing(subject);
+        case CloseBridge.FIN_LEAVING:
+          finLeaving(subject);
+          return null;
+        case CloseBridge.FIN_SENT:
+          finSent(subject);
+          return null;
+        case CloseBridge.DESCRIPTOR_CLOSED:
+          descriptorClosed(subject);
+          return null;
+        case CloseBridge.CLOSED:
+          closed((Connection) subject);
+          return null;
+        case CloseBridge.SHUTDOWN_OUTPUT:
+          return shutdownOutput(subject);
+        case CloseBridge.SHUTDOWN_OUTPUT_DONE:
+          shutdownOutputDone((Connection) subject);
+          return null;
+        case CloseBridge.NATIVE_CLOSE_BEGIN:
+          return nativeCloseBegin(fd);
+        case CloseBridge.NATIVE_CLOSING:
+          nativeClosing(fd);
+          return null;
+        case CloseBridge.NATIVE_SHUTDOWN:
+          return nativeShutdown(fd);
+        case CloseBridge.CHANNEL_ACTIVE:
+          channelActive(subject);
+          return null;
+        case CloseBridge.CLOSE_REQUESTED:
+          closeRequested(subject);
+          return null;
+        case CloseBridge.HAND_OFF:
+          handOff(subject);
+          return null;
+        case CloseBridge.CONTEXT_BEGIN:
+          return handOffs.begin(subject);
+        case CloseBridge.CONTEXT_END:
+          handOffs.end(subject);
+          return null;
         case CloseBridge.REQUEST_STARTED:
-          requestStarted(socket);
-          break;
+          requestStarted(subject);
+          return null;
         case CloseBridge.REQUEST_CONNECT_BEGIN:
-          requests.connectBegin(socket);
-          break;
+          requests.connectBegin(subject);
+          return null;
         case CloseBridge.REQUEST_CONNECT_END:
           requests.connectEnd();
-          break;
+          return null;
         default:
-          break;
+          return null;
       }
     } catch (Throwable t) {
       errors.record("socket event", t);
+      return null;
     }
   }
 
@@ -93,6 +138,12 @@ public final class SocketEventHandler implements CloseSink {
     return table.size();
   }
 
+  private JdkSockets sockets() {
+    return jdk.get();
+  }
+
+  // ---- opens ----
+
   private void opened(Object socket, Role role) {
     FileDescriptor fd = sockets().fd(socket);
     int fdNumber = sockets().fdNumber(fd);
@@ -108,9 +159,13 @@ public final class SocketEventHandler implements CloseSink {
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
             : openSite();
-    InetSocketAddress local = sockets().local(fd);
+    track(fdNumber, role, site, remote, sockets().local(fd));
+  }
+
+  private void track(
+      int fdNumber, Role role, CodeSite site, InetSocketAddress remote, InetSocketAddress local) {
     boolean internal = site == CodeSite.INTERNAL || isInternalServerPort(role, local);
-    Connection connection = new Connection(role, site, remote, true, internal);
+    Connection connection = new Connection(fdNumber, role, site, remote, true, internal);
     connection.local = local;
     table.put(fdNumber, connection);
   }
@@ -120,78 +175,290 @@ public final class SocketEventHandler implements CloseSink {
     if (fdNumber >= 0) {
       CodeSite site = openSite();
       table.put(
-          fdNumber, new Connection(Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
+          fdNumber,
+          new Connection(fdNumber, Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
     }
   }
 
-  private JdkSockets sockets() {
-    return jdk.get();
-  }
-
-  /** The site that opens a connection: the requesting code for the JDK HttpClient's own threads. */
+  /**
+   * The site that opens a connection: the requesting code for the JDK HttpClient's own threads,
+   * else the first application frame, else the site this thread works for.
+   */
   private CodeSite openSite() {
     CodeSite request = requests.connectingSite();
-    return request != null ? request : resolver.resolve();
+    return request != null ? request : site();
+  }
+
+  /** The calling thread's site, or the site it works for when it has no application frame. */
+  private CodeSite site() {
+    CodeSite here = resolver.resolve();
+    if (here.application || here == CodeSite.INTERNAL) {
+      return here;
+    }
+    CodeSite context = handOffs.context();
+    return context != null ? context : here;
   }
 
   private void requestStarted(Object request) {
     CodeSite site = resolver.resolve();
-    if (site != CodeSite.JDK_ONLY && site != CodeSite.INTERNAL && site != CodeSite.OTHER) {
+    if (site.application) {
       requests.started(request, site);
     }
   }
 
-  private void finSending(Object socket, boolean closing) throws Throwable {
-    FileDescriptor fd = sockets().fd(socket);
-    int fdNumber = sockets().fdNumber(fd);
+  /** A library was handed work by the code running on this thread. */
+  private void handOff(Object carrier) {
+    CodeSite site = site();
+    if (site.application) {
+      handOffs.put(carrier, site);
+    }
+  }
+
+  /**
+   * A Netty channel became active: a native channel's connection starts being tracked here; the JDK
+   * hooks tracked an NIO channel's already, whose open site is then the site the channel was made
+   * at (the code that called {@code Bootstrap.connect()}, or that started the server).
+   */
+  private void channelActive(Object channel) throws Throwable {
+    int fdNumber = netty.fd(channel);
     if (fdNumber < 0) {
       return;
     }
-    if (!sockets().isConnected(socket)) {
-      if (closing) {
-        table.remove(fdNumber); // a connect that never completed
+    Object parent = netty.parent(channel);
+    Role role = parent != null ? Role.SERVER : Role.CLIENT;
+    CodeSite handed = handOffs.get(parent != null ? parent : channel);
+    Connection known = table.get(fdNumber);
+    if (!netty.isNative(channel)) {
+      if (known != null && handed != null && !known.openSite.application) {
+        known.openSite = handed;
       }
       return;
     }
+    FileDescriptor fd = sockets().probe(fdNumber);
+    InetSocketAddress remote = sockets().peer(fd);
+    if (remote == null) {
+      return; // a listener, or already reset
+    }
+    if (known != null && known.established && remote.equals(known.remote)) {
+      return;
+    }
+    CodeSite site = site();
+    track(fdNumber, role, handed != null && !site.application ? handed : site, remote, local(fd));
+  }
+
+  private InetSocketAddress local(FileDescriptor fd) {
+    return sockets().local(fd);
+  }
+
+  /** The application asked Netty to close a channel; the close may run on the event loop. */
+  private void closeRequested(Object channel) throws Throwable {
+    CodeSite site = resolver.resolve();
+    if (!site.application) {
+      return;
+    }
+    Connection connection = table.get(netty.fd(channel));
+    if (connection != null) {
+      connection.requestedCloseSite = site;
+    }
+  }
+
+  // ---- closes of JDK sockets ----
+
+  /** The connection of a JDK socket about to close, claimed by this thread; or null. */
+  private Connection closing(Object socket) throws Throwable {
+    FileDescriptor fd = sockets().fd(socket);
+    int fdNumber = sockets().fdNumber(fd);
+    if (fdNumber < 0) {
+      return null;
+    }
+    if (!sockets().isConnected(socket)) {
+      table.remove(fdNumber); // a connect that never completed
+      return null;
+    }
     Connection connection = table.get(fdNumber);
-    InetSocketAddress remote;
-    if (connection != null
-        && connection.established
-        && connection.remote != null
-        && sockets().hasRemote(socket, connection.remote)) {
-      remote = connection.remote; // the usual case: no new address object per close
-    } else {
-      remote = sockets().remote(socket);
+    if (connection == null
+        || !connection.established
+        || connection.remote == null
+        || !sockets().hasRemote(socket, connection.remote)) {
+      InetSocketAddress remote = sockets().remote(socket);
       if (remote == null) {
-        return;
+        return null;
       }
       if (connection == null || !connection.established || !connection.sameRemote(remote)) {
-        connection = new Connection(Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
+        connection =
+            new Connection(fdNumber, Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
         connection.local = sockets().local(fd);
         table.put(fdNumber, connection);
       }
     }
-    if (!closing) {
-      if (connection.finVerdict == null) {
-        connection.finVerdict = CloseClassifier.atHalfClose(sockets(), fd);
-      }
+    if (!connection.claim()) {
+      return null; // another thread is closing the same socket
+    }
+    connection.closingSocket = socket;
+    closingHere.set(connection);
+    if (!sockets().asksLater(socket)) {
+      connection.before = CloseClassifier.probe(sockets(), fd, true); // closes right away
+    }
+    return connection;
+  }
+
+  /** The connection this thread is closing, if it is {@code socket}'s. */
+  private Connection closingNow(Object socket) {
+    Connection connection = closingHere.get();
+    return connection != null && connection.closingSocket == socket ? connection : null;
+  }
+
+  /**
+   * The last point before the system call that sends our FIN: {@code subject} is the socket about
+   * to close its descriptor, or the descriptor whose {@code SO_LINGER} a close has just read.
+   */
+  private void finLeaving(Object subject) throws Throwable {
+    Connection connection = closingHere.get();
+    if (connection == null || connection.after != 0) {
       return;
     }
-    if (!table.remove(fdNumber, connection)) {
-      return; // another thread is closing the same socket
+    FileDescriptor fd = sockets().fd(connection.closingSocket);
+    if (subject != connection.closingSocket && subject != fd) {
+      return; // another socket's option, or a close on another thread
+    }
+    boolean lingerDecides =
+        !sockets().shutsDownFirst(connection.closingSocket) || connection.finVerdict != null;
+    connection.before = CloseClassifier.probe(sockets(), fd, lingerDecides);
+  }
+
+  private void finSent(Object socket) throws Throwable {
+    Connection connection = closingNow(socket);
+    if (connection != null && !connection.descriptorGone) {
+      connection.after = CloseClassifier.stateAfter(sockets(), sockets().fd(socket));
+    }
+  }
+
+  private void descriptorClosed(Object socket) {
+    Connection connection = closingNow(socket);
+    if (connection != null) {
+      connection.descriptorGone = true;
+    }
+  }
+
+  /** The close returned: the FIN has left. Name the site and record. */
+  private void closed(Connection connection) {
+    if (connection.closingSocket != null) {
+      connection.closingSocket = null;
+      if (closingHere.get() == connection) {
+        closingHere.remove();
+      }
+    }
+    table.remove(connection.fd, connection);
+    if (connection.notASocket) {
+      return; // the descriptor was no socket of ours after all
+    }
+    if (connection.before == 0 && connection.after == 0) {
+      errors.record("close", new IllegalStateException("no kernel answer before the FIN"));
+      return;
     }
     if (connection.internal) {
       recorder.recordInternal();
       return;
     }
-    CloseKind kind = CloseClassifier.atClose(sockets(), fd, connection.finVerdict);
+    CloseKind kind =
+        CloseClassifier.atClose(connection.before, connection.after, connection.finVerdict);
     recorder.record(
-        resolver.resolve(),
+        closeSite(connection),
         connection.openSite,
         connection.role,
         kind,
         connection.local,
-        remote,
+        connection.remote,
         System.currentTimeMillis());
+  }
+
+  private CodeSite closeSite(Connection connection) {
+    CodeSite here = resolver.resolve();
+    if (here.application || here == CodeSite.INTERNAL) {
+      return here;
+    }
+    CodeSite requested = connection.requestedCloseSite;
+    if (requested != null) {
+      return requested;
+    }
+    CodeSite context = handOffs.context();
+    return context != null ? context : here;
+  }
+
+  private Connection shutdownOutput(Object socket) throws Throwable {
+    FileDescriptor fd = sockets().fd(socket);
+    int fdNumber = sockets().fdNumber(fd);
+    if (fdNumber < 0 || !sockets().isConnected(socket)) {
+      return null;
+    }
+    Connection connection = table.get(fdNumber);
+    if (connection == null || !connection.established || connection.finVerdict != null) {
+      if (connection != null) {
+        return null;
+      }
+      InetSocketAddress remote = sockets().remote(socket);
+      if (remote == null) {
+        return null;
+      }
+      connection =
+          new Connection(fdNumber, Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
+      connection.local = sockets().local(fd);
+      table.put(fdNumber, connection);
+    }
+    connection.halfCloseBefore = CloseClassifier.probe(sockets(), fd, false);
+    return connection;
+  }
+
+  /** {@code shutdownOutput} returned: the kernel's state now tells whose FIN was first. */
+  private void shutdownOutputDone(Connection connection) throws Throwable {
+    if (connection.finVerdict != null || connection.halfCloseBefore == 0) {
+      return;
+    }
+    int after = CloseClassifier.stateAfter(sockets(), sockets().probe(connection.fd));
+    connection.finVerdict = CloseClassifier.atHalfClose(connection.halfCloseBefore, after);
+  }
+
+  // ---- closes of native descriptors (Netty's epoll, io_uring, kqueue) ----
+
+  /** {@code FileDescriptor.close()} starts: the descriptor's close follows its marking. */
+  private Connection nativeCloseBegin(int fd) {
+    Connection connection = table.get(fd);
+    if (connection == null || !connection.claim()) {
+      return null;
+    }
+    connection.deferred = true;
+    return connection;
+  }
+
+  /**
+   * The descriptor was marked closed. Within {@code FileDescriptor.close()} the system call follows
+   * at once: ask now, record at its exit. Otherwise (io_uring queues the close) record now.
+   */
+  private void nativeClosing(int fd) throws Throwable {
+    Connection connection = table.get(fd);
+    if (connection == null) {
+      return;
+    }
+    boolean deferred = connection.deferred && connection.closingOn(Thread.currentThread());
+    if (!deferred && !connection.claim()) {
+      return;
+    }
+    try {
+      connection.before = CloseClassifier.probe(sockets(), sockets().probe(fd), true);
+    } catch (java.io.IOException notASocket) {
+      connection.notASocket = true; // the number was reused by a descriptor of another kind
+    }
+    if (!deferred) {
+      closed(connection);
+    }
+  }
+
+  private Connection nativeShutdown(int fd) throws Throwable {
+    Connection connection = table.get(fd);
+    if (connection == null || connection.finVerdict != null) {
+      return null;
+    }
+    connection.halfCloseBefore = CloseClassifier.probe(sockets(), sockets().probe(fd), false);
+    return connection;
   }
 }

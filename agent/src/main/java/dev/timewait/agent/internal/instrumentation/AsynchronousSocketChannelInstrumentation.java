@@ -29,6 +29,6 @@ final class AsynchronousSocketChannelInstrumentation implements JdkInstrumentati
         Advice.to(SocketAdvice.ConnectingEnter.class).on(named("implConnect")),
         Advice.to(SocketAdvice.ConnectedExit.class)
             .on(named("setConnected").and(takesArguments(0))),
-        Advice.to(SocketAdvice.CloseEnter.class).on(named("implClose").and(takesArguments(0))));
+        Advice.to(SocketAdvice.Close.class).on(named("implClose").and(takesArguments(0))));
   }
 }

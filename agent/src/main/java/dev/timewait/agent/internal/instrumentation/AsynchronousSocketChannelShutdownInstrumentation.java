@@ -21,7 +21,7 @@ final class AsynchronousSocketChannelShutdownInstrumentation implements JdkInstr
 
   @Override
   public AsmVisitorWrapper advice() {
-    return Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+    return Advice.to(SocketAdvice.ShutdownOutput.class)
         .on(named("shutdownOutput").and(takesArguments(0)));
   }
 }

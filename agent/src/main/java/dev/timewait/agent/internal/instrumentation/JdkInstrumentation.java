@@ -18,6 +18,7 @@ public interface JdkInstrumentation {
   static List<JdkInstrumentation> all() {
     return List.of(
         new NioSocketImplInstrumentation(),
+        new NetInstrumentation(),
         new SocketChannelImplInstrumentation(),
         new ServerSocketChannelImplInstrumentation(),
         new AsynchronousSocketChannelInstrumentation(),

@@ -19,7 +19,7 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
 
   @Override
   public String description() {
-    return "java.net.Socket (NioSocketImpl): connect, accept, shutdownOutput, close";
+    return "java.net.Socket (NioSocketImpl): connect, accept, shutdownOutput, close (tryClose)";
   }
 
   @Override
@@ -28,9 +28,11 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
         Advice.to(SocketAdvice.ConnectedExit.class)
             .on(named("connect").and(takesArguments(SocketAddress.class, int.class))),
         Advice.to(AcceptAdvice.class).on(named("accept").and(takesArguments(1))),
-        Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+        Advice.to(SocketAdvice.ShutdownOutput.class)
             .on(named("shutdownOutput").and(takesArguments(0))),
-        Advice.to(SocketAdvice.CloseEnter.class).on(named("close").and(takesArguments(0))));
+        // close() shuts the output down (unless linger is 0), then closes in tryClose()
+        Advice.to(SocketAdvice.FinSentEnter.class).on(named("tryClose").and(takesArguments(0))),
+        Advice.to(SocketAdvice.Close.class).on(named("close").and(takesArguments(0))));
   }
 
   static final class AcceptAdvice {

@@ -39,19 +39,60 @@ final class SocketAdvice {
     }
   }
 
-  /** {@code shutdownOutput}: our FIN leaves while the socket stays open. */
-  static final class ShutdownOutputEnter {
+  /**
+   * {@code shutdownOutput}: our FIN leaves while the socket stays open; judged by the kernel's
+   * state right after it.
+   */
+  static final class ShutdownOutput {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object self) {
-      CloseBridge.shutdownOutput(self);
+    static Object enter(@Advice.This Object self) {
+      return CloseBridge.shutdownOutput(self);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      CloseBridge.shutdownOutputDone(token);
     }
   }
 
-  /** A close: judged at entry, before the JDK sends anything. */
-  static final class CloseEnter {
+  /**
+   * A close: the connection is found and marked at entry; the kernel is asked as close to the FIN
+   * as the class allows (see the other events); the site is named and the close recorded at exit,
+   * once the FIN has left.
+   */
+  static final class Close {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.This Object self) {
+      return CloseBridge.closing(self);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter Object token) {
+      CloseBridge.closed(token);
+    }
+  }
+
+  /** The close is about to close the descriptor, which sends our FIN. */
+  static final class FinLeavingEnter {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.This Object self) {
-      CloseBridge.closing(self);
+      CloseBridge.finLeaving(self);
+    }
+  }
+
+  /** The close sent our FIN with a {@code shutdown} of its own and still holds the descriptor. */
+  static final class FinSentEnter {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object self) {
+      CloseBridge.finSent(self);
+    }
+  }
+
+  /** As {@link FinSentEnter}, at the exit of the method that made the {@code shutdown}. */
+  static final class FinSentExit {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self) {
+      CloseBridge.finSent(self);
     }
   }
 }

@@ -21,7 +21,8 @@ final class SocketChannelImplInstrumentation implements JdkInstrumentation {
   @Override
   public String description() {
     return "java.nio.channels.SocketChannel (SocketChannelImpl): connect, finishConnect,"
-        + " blockingConnect, shutdownOutput, implCloseSelectableChannel";
+        + " blockingConnect, shutdownOutput, implCloseSelectableChannel (tryClose,"
+        + " implCloseNonBlockingMode)";
   }
 
   @Override
@@ -30,10 +31,29 @@ final class SocketChannelImplInstrumentation implements JdkInstrumentation {
         Advice.to(ConnectAdvice.class).on(named("connect").and(takesArguments(1))),
         Advice.to(FinishConnectAdvice.class).on(named("finishConnect").and(takesArguments(0))),
         Advice.to(SocketAdvice.ConnectedExit.class).on(named("blockingConnect")),
-        Advice.to(SocketAdvice.ShutdownOutputEnter.class)
+        Advice.to(SocketAdvice.ShutdownOutput.class)
             .on(named("shutdownOutput").and(takesArguments(0))),
-        Advice.to(SocketAdvice.CloseEnter.class)
+        // tryClose() closes the descriptor unless the channel is registered or in use; a
+        // registered channel's close then shuts the output down in implCloseNonBlockingMode()
+        Advice.to(TryCloseAdvice.class).on(named("tryClose").and(takesArguments(0))),
+        Advice.to(SocketAdvice.FinSentExit.class)
+            .on(named("implCloseNonBlockingMode").and(takesArguments(0))),
+        Advice.to(SocketAdvice.Close.class)
             .on(named("implCloseSelectableChannel").and(takesArguments(0))));
+  }
+
+  static final class TryCloseAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object self) {
+      CloseBridge.finLeaving(self);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self, @Advice.Return boolean closed) {
+      if (closed) {
+        CloseBridge.descriptorClosed(self);
+      }
+    }
   }
 
   static final class ConnectAdvice {

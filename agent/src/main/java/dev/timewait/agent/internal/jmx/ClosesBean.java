@@ -74,7 +74,11 @@ public final class ClosesBean implements ClosesMXBean {
     Map<SiteKey, SiteCloses> out = new HashMap<>();
     for (SiteCounters row : recorder.sites()) {
       out.put(
-          new SiteKey(row.closeSite.frame, row.openSite.frame, label(row.role)),
+          new SiteKey(
+              row.closeSite.frame,
+              row.openSite.frame,
+              label(row.role),
+              row.via == null ? "-" : row.via),
           new SiteCloses(
               row.count(CloseKind.ACTIVE),
               row.count(CloseKind.PASSIVE),

@@ -14,6 +14,10 @@ public final class SiteCounters {
   public final CodeSite closeSite;
   public final CodeSite openSite;
   public final Role role;
+
+  /** The library the row's connections went through: the open site's, else the close site's. */
+  public final String via;
+
   final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
   public final ConcurrentHashMap<InetSocketAddress, LongAdder> activeByEndpoint =
       new ConcurrentHashMap<>();
@@ -23,6 +27,7 @@ public final class SiteCounters {
     this.closeSite = closeSite;
     this.openSite = openSite;
     this.role = role;
+    this.via = openSite.via != null ? openSite.via : closeSite.via;
   }
 
   void count(CloseKind kind, InetSocketAddress remote) {

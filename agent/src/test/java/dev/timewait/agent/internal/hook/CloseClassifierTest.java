@@ -1,7 +1,12 @@
 package dev.timewait.agent.internal.hook;
 
+import static dev.timewait.agent.internal.hook.CloseClassifier.DATA_PENDING;
+import static dev.timewait.agent.internal.hook.CloseClassifier.LINGER_ZERO;
+import static dev.timewait.agent.internal.hook.CloseClassifier.PEER_CLOSED;
+import static dev.timewait.agent.internal.hook.CloseClassifier.TAKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.timewait.core.snapshot.CloseKind;
 import java.io.FileDescriptor;
@@ -17,24 +22,38 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The close verdicts, first from fixed kernel answers, then from the kernel itself on loopback
- * sockets in this JVM (the same {@link JdkSockets} queries the agent makes at the FIN).
+ * sockets in this JVM (the same {@link JdkSockets} queries the agent makes around the FIN).
  */
 class CloseClassifierTest {
+  private static final int ESTABLISHED = TAKEN | TcpStates.ESTABLISHED;
+  private static final int CLOSE_WAIT = TAKEN | TcpStates.CLOSE_WAIT | PEER_CLOSED;
 
   /** Answers fixed in advance; counts the {@code SO_LINGER} questions. */
   private static final class Answers implements KernelAnswers {
-    final int peer;
+    final int state;
+    final int unread;
     final boolean lingerZero;
     int lingerAsked;
 
-    Answers(int peer, boolean lingerZero) {
-      this.peer = peer;
+    Answers(int state, int unread, boolean lingerZero) {
+      this.state = state;
+      this.unread = unread;
       this.lingerZero = lingerZero;
     }
 
     @Override
     public int peerState(FileDescriptor fd) {
-      return peer;
+      return (state == TcpStates.CLOSE_WAIT ? PEER_CLOSED : 0) | (unread > 0 ? DATA_PENDING : 0);
+    }
+
+    @Override
+    public int tcpState(FileDescriptor fd) {
+      return state;
+    }
+
+    @Override
+    public int unread(FileDescriptor fd) {
+      return unread;
     }
 
     @Override
@@ -48,58 +67,106 @@ class CloseClassifierTest {
   class FromKernelAnswers {
     private final FileDescriptor fd = new FileDescriptor();
 
+    private int probe(int state, int unread, boolean lingerZero) throws Throwable {
+      return CloseClassifier.probe(new Answers(state, unread, lingerZero), fd, true);
+    }
+
     @Test
     void ourFinFirstIsActiveAndThePeersFinFirstIsPassive() throws Throwable {
-      assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(new Answers(0, false), fd, null));
+      assertEquals(
+          CloseKind.ACTIVE,
+          CloseClassifier.atClose(probe(TcpStates.ESTABLISHED, 0, false), 0, null));
       assertEquals(
           CloseKind.PASSIVE,
-          CloseClassifier.atClose(new Answers(KernelAnswers.PEER_CLOSED, false), fd, null));
+          CloseClassifier.atClose(probe(TcpStates.CLOSE_WAIT, 0, false), 0, null));
+      assertEquals(
+          CloseKind.PASSIVE,
+          CloseClassifier.atClose(probe(TcpStates.CLOSE, 0, false), 0, null),
+          "reset by the peer: nothing left here");
     }
 
     @Test
     void unreadDataOrLingerZeroResets() throws Throwable {
       assertEquals(
           CloseKind.ABORTIVE,
-          CloseClassifier.atClose(new Answers(KernelAnswers.DATA_PENDING, false), fd, null));
+          CloseClassifier.atClose(probe(TcpStates.ESTABLISHED, 3, false), 0, null));
       assertEquals(
           CloseKind.ABORTIVE,
-          CloseClassifier.atClose(
-              new Answers(KernelAnswers.PEER_CLOSED | KernelAnswers.DATA_PENDING, false),
-              fd,
-              null));
-      assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(new Answers(0, true), fd, null));
+          CloseClassifier.atClose(probe(TcpStates.CLOSE_WAIT, 3, false), 0, null));
+      assertEquals(
+          CloseKind.ABORTIVE,
+          CloseClassifier.atClose(probe(TcpStates.ESTABLISHED, 0, true), 0, null));
     }
 
     @Test
     void lingerIsAskedOnlyWhenThePeerStateDoesNotDecide() throws Throwable {
-      Answers pending = new Answers(KernelAnswers.DATA_PENDING, true);
-      CloseClassifier.atClose(pending, fd, null);
-      Answers quiet = new Answers(0, false);
-      CloseClassifier.atClose(quiet, fd, null);
+      Answers pending = new Answers(TcpStates.ESTABLISHED, 5, true);
+      CloseClassifier.probe(pending, fd, true);
+      Answers peerFirst = new Answers(TcpStates.CLOSE_WAIT, 0, true);
+      CloseClassifier.probe(peerFirst, fd, true);
+      Answers quiet = new Answers(TcpStates.ESTABLISHED, 0, false);
+      CloseClassifier.probe(quiet, fd, true);
+      Answers notAsked = new Answers(TcpStates.ESTABLISHED, 0, true);
+      CloseClassifier.probe(notAsked, fd, false);
 
       assertEquals(0, pending.lingerAsked);
+      assertEquals(0, peerFirst.lingerAsked);
       assertEquals(1, quiet.lingerAsked);
+      assertEquals(0, notAsked.lingerAsked);
     }
 
     @Test
-    void anEarlierHalfCloseKeepsItsVerdictOnceThePeerAnswered() throws Throwable {
-      Answers answered = new Answers(KernelAnswers.PEER_CLOSED | KernelAnswers.DATA_PENDING, true);
-      assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(answered, fd, CloseKind.ACTIVE));
-      assertEquals(0, answered.lingerAsked);
-      assertEquals(
-          CloseKind.ABORTIVE,
-          CloseClassifier.atClose(new Answers(0, true), fd, CloseKind.ACTIVE),
-          "a reset after our half-close still resets");
-      assertEquals(
-          CloseKind.PASSIVE, CloseClassifier.atClose(new Answers(0, false), fd, CloseKind.PASSIVE));
-    }
-
-    @Test
-    void aHalfCloseIsJudgedByThePeersFinAlone() throws Throwable {
-      assertEquals(CloseKind.ACTIVE, CloseClassifier.atHalfClose(new Answers(0, true), fd));
+    void theStateRightAfterOurFinDecidesEvenWhenThePeersFinCrossedIt() {
+      int before = ESTABLISHED; // the peer's FIN had not come in when we asked
+      for (int state : new int[] {TcpStates.FIN_WAIT1, TcpStates.FIN_WAIT2, TcpStates.CLOSING}) {
+        assertEquals(
+            CloseKind.ACTIVE, CloseClassifier.atClose(before, TAKEN | state, null), "" + state);
+        assertEquals(CloseKind.ACTIVE, CloseClassifier.atHalfClose(before, TAKEN | state));
+      }
       assertEquals(
           CloseKind.PASSIVE,
-          CloseClassifier.atHalfClose(new Answers(KernelAnswers.PEER_CLOSED, false), fd));
+          CloseClassifier.atClose(before, TAKEN | TcpStates.LAST_ACK, null),
+          "the peer's FIN arrived between the question and our FIN");
+      assertEquals(
+          CloseKind.PASSIVE, CloseClassifier.atHalfClose(before, TAKEN | TcpStates.LAST_ACK));
+    }
+
+    @Test
+    void aHandshakeOverWithinTheCallIsJudgedByTheStateBeforeIt() {
+      int over = TAKEN | TcpStates.CLOSE;
+      assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(ESTABLISHED, over, null));
+      assertEquals(CloseKind.PASSIVE, CloseClassifier.atClose(CLOSE_WAIT, over, null));
+    }
+
+    @Test
+    void aCloseThatSkippedItsShutdownHadLingerZero() {
+      assertEquals(
+          CloseKind.ABORTIVE,
+          CloseClassifier.atClose(ESTABLISHED, TAKEN | TcpStates.ESTABLISHED, null));
+      assertEquals(
+          CloseKind.ABORTIVE,
+          CloseClassifier.atClose(CLOSE_WAIT, TAKEN | TcpStates.CLOSE_WAIT, null));
+    }
+
+    @Test
+    void anEarlierHalfCloseKeepsItsVerdictOnceThePeerAnswered() {
+      int answered = TAKEN | TcpStates.CLOSE | PEER_CLOSED | DATA_PENDING;
+      assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(answered, 0, CloseKind.ACTIVE));
+      assertEquals(
+          CloseKind.ABORTIVE,
+          CloseClassifier.atClose(TAKEN | TcpStates.FIN_WAIT2 | LINGER_ZERO, 0, CloseKind.ACTIVE),
+          "a reset after our half-close still resets");
+      assertEquals(
+          CloseKind.PASSIVE,
+          CloseClassifier.atClose(TAKEN | TcpStates.FIN_WAIT2, 0, CloseKind.PASSIVE));
+    }
+
+    @Test
+    void withoutTcpInfoThePollDecides() throws Throwable {
+      Answers noTcpInfo = new Answers(TcpStates.UNKNOWN, 0, false);
+      int before = CloseClassifier.probe(noTcpInfo, fd, true);
+      assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(before, 0, null));
+      assertEquals(CloseKind.ACTIVE, CloseClassifier.atHalfClose(before, TAKEN));
     }
   }
 
@@ -130,9 +197,35 @@ class CloseClassifierTest {
      */
     private void awaitPeer(SocketChannel channel, int bits) throws Throwable {
       long deadline = System.nanoTime() + 5_000_000_000L;
-      while ((sockets.peerState(fd(channel)) & bits) != bits) {
+      while ((CloseClassifier.probe(sockets, fd(channel), false) & bits) != bits) {
         assertTrue(System.nanoTime() < deadline, "the peer's packets never arrived");
         Thread.sleep(1);
+      }
+    }
+
+    private int before(SocketChannel channel) throws Throwable {
+      return CloseClassifier.probe(sockets, fd(channel), true);
+    }
+
+    @Test
+    void tcpInfoTellsTheStateOnLinux() throws Throwable {
+      assumeTrue(JdkSockets.kernelTellsPeerFin(), "TCP_INFO is Linux's");
+      SocketChannel[] c = connection();
+      try {
+        assertEquals(TcpStates.ESTABLISHED, sockets.tcpState(fd(c[0])));
+        c[0].shutdownOutput();
+        int after = sockets.tcpState(fd(c[0]));
+        assertTrue(TcpStates.weClosedFirst(after), "after our FIN: " + after);
+        awaitPeer(c[1], PEER_CLOSED);
+        assertEquals(TcpStates.CLOSE_WAIT, sockets.tcpState(fd(c[1])));
+        c[1].shutdownOutput();
+        int peerAfter = sockets.tcpState(fd(c[1]));
+        assertTrue(
+            peerAfter == TcpStates.LAST_ACK || peerAfter == TcpStates.CLOSE,
+            "the second FIN: " + peerAfter);
+      } finally {
+        c[0].close();
+        c[1].close();
       }
     }
 
@@ -140,7 +233,7 @@ class CloseClassifierTest {
     void closingFirstIsActive() throws Throwable {
       SocketChannel[] c = connection();
       try {
-        assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(sockets, fd(c[0]), null));
+        assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(before(c[0]), 0, null));
       } finally {
         c[0].close();
         c[1].close();
@@ -152,10 +245,31 @@ class CloseClassifierTest {
       SocketChannel[] c = connection();
       try {
         c[1].close();
-        awaitPeer(c[0], KernelAnswers.PEER_CLOSED);
-        assertEquals(CloseKind.PASSIVE, CloseClassifier.atClose(sockets, fd(c[0]), null));
+        awaitPeer(c[0], PEER_CLOSED);
+        assertEquals(CloseKind.PASSIVE, CloseClassifier.atClose(before(c[0]), 0, null));
       } finally {
         c[0].close();
+      }
+    }
+
+    @Test
+    void ourFinAfterThePeersIsPassiveByTheStateAfterIt() throws Throwable {
+      assumeTrue(JdkSockets.kernelTellsPeerFin(), "TCP_INFO is Linux's");
+      SocketChannel[] c = connection();
+      try {
+        c[1].shutdownOutput();
+        awaitPeer(c[0], PEER_CLOSED);
+        int before = before(c[0]);
+        c[0].shutdownOutput();
+        int after = CloseClassifier.stateAfter(sockets, fd(c[0]));
+        assertTrue(
+            (after & 0xff) == TcpStates.LAST_ACK || (after & 0xff) == TcpStates.CLOSE,
+            "after the second FIN: " + (after & 0xff));
+        assertEquals(CloseKind.PASSIVE, CloseClassifier.atClose(before, after, null));
+        assertEquals(CloseKind.PASSIVE, CloseClassifier.atHalfClose(before, after));
+      } finally {
+        c[0].close();
+        c[1].close();
       }
     }
 
@@ -164,8 +278,8 @@ class CloseClassifierTest {
       SocketChannel[] c = connection();
       try {
         c[1].write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        awaitPeer(c[0], KernelAnswers.DATA_PENDING);
-        assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(sockets, fd(c[0]), null));
+        awaitPeer(c[0], DATA_PENDING);
+        assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(before(c[0]), 0, null));
       } finally {
         c[0].close();
         c[1].close();
@@ -177,7 +291,7 @@ class CloseClassifierTest {
       SocketChannel[] c = connection();
       try {
         c[0].setOption(StandardSocketOptions.SO_LINGER, 0);
-        assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(sockets, fd(c[0]), null));
+        assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(before(c[0]), 0, null));
       } finally {
         c[0].close();
         c[1].close();
@@ -188,14 +302,17 @@ class CloseClassifierTest {
     void aHalfCloseFirstStaysActiveAfterThePeerCloses() throws Throwable {
       SocketChannel[] c = connection();
       try {
-        CloseKind atShutdown = CloseClassifier.atHalfClose(sockets, fd(c[0]));
+        int beforeShutdown = CloseClassifier.probe(sockets, fd(c[0]), false);
         c[0].shutdownOutput();
+        CloseKind atShutdown =
+            CloseClassifier.atHalfClose(
+                beforeShutdown, CloseClassifier.stateAfter(sockets, fd(c[0])));
         c[1].read(ByteBuffer.allocate(1)); // the server reads our FIN, then closes
         c[1].close();
-        awaitPeer(c[0], KernelAnswers.PEER_CLOSED);
+        awaitPeer(c[0], PEER_CLOSED);
 
         assertEquals(CloseKind.ACTIVE, atShutdown);
-        assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(sockets, fd(c[0]), atShutdown));
+        assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(before(c[0]), 0, atShutdown));
       } finally {
         c[0].close();
       }

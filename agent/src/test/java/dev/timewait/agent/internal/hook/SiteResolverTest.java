@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SiteResolverTest {
   @Test
   void namesTheFirstApplicationFrameLikeStackTraceElement() {
-    SiteResolver resolver = new SiteResolver(List.of(), 4, 100, null);
+    SiteResolver resolver = new SiteResolver(List.of(), List.of(), 4, 100, null);
     CodeSite site = resolver.resolve();
     assertTrue(
         site.frame.startsWith(
@@ -30,14 +30,15 @@ class SiteResolverTest {
 
   @Test
   void skipsExcludedLibraryPrefixes() {
-    SiteResolver resolver = new SiteResolver(List.of("dev.timewait.agent.internal."), 2, 100, null);
+    SiteResolver resolver =
+        new SiteResolver(List.of("dev.timewait.agent.internal."), List.of(), 2, 100, null);
     CodeSite site = resolver.resolve();
     assertFalse(site.frame.startsWith("dev.timewait.agent.internal."), site.frame);
   }
 
   @Test
   void tableIsBounded() {
-    SiteResolver resolver = new SiteResolver(List.of(), 2, 1, null);
+    SiteResolver resolver = new SiteResolver(List.of(), List.of(), 2, 1, null);
     CodeSite first = resolver.resolve();
     CodeSite second = resolver.resolve();
     assertFalse(first == CodeSite.OTHER);

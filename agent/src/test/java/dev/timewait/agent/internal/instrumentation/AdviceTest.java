@@ -37,12 +37,19 @@ class AdviceTest {
 
     public void shutdownOutput() {}
 
+    boolean tryClose() {
+      return true;
+    }
+
     public void close() {
+      tryClose();
       closed = true;
     }
   }
 
   record Event(int event, Object socket, int role) {}
+
+  private static final Object TOKEN = "token";
 
   private final List<Event> events = new ArrayList<>();
   private boolean failing;
@@ -52,11 +59,14 @@ class AdviceTest {
     CloseBridge.uninstall();
     CloseBridge.install(
         (CloseSink)
-            (event, socket, role) -> {
+            (event, socket, fd, role) -> {
               if (failing) {
                 throw new IllegalStateException("sink failure");
               }
               events.add(new Event(event, socket, role));
+              return event == CloseBridge.CLOSING || event == CloseBridge.SHUTDOWN_OUTPUT
+                  ? TOKEN
+                  : null;
             });
   }
 
@@ -90,11 +100,16 @@ class AdviceTest {
     type.getMethod("shutdownOutput").invoke(socket);
     type.getMethod("close").invoke(socket);
 
-    assertEquals(4, events.size(), events.toString());
-    assertEquals(new Event(CloseBridge.OPENED, socket, CloseBridge.CLIENT), events.get(0));
-    assertEquals(new Event(CloseBridge.OPENED, accepted, CloseBridge.SERVER), events.get(1));
-    assertEquals(new Event(CloseBridge.SHUTDOWN_OUTPUT, socket, 0), events.get(2));
-    assertEquals(new Event(CloseBridge.CLOSING, socket, 0), events.get(3));
+    assertEquals(
+        List.of(
+            new Event(CloseBridge.OPENED, socket, CloseBridge.CLIENT),
+            new Event(CloseBridge.OPENED, accepted, CloseBridge.SERVER),
+            new Event(CloseBridge.SHUTDOWN_OUTPUT, socket, 0),
+            new Event(CloseBridge.SHUTDOWN_OUTPUT_DONE, TOKEN, 0),
+            new Event(CloseBridge.CLOSING, socket, 0),
+            new Event(CloseBridge.FIN_SENT, socket, 0),
+            new Event(CloseBridge.CLOSED, TOKEN, 0)),
+        events);
   }
 
   @Test
@@ -115,7 +130,7 @@ class AdviceTest {
   void aFailingSinkNeverReachesTheApplication() throws Exception {
     failing = true;
     long before = CloseBridge.suppressedErrors();
-    Object socket = instrumented(Advice.to(SocketAdvice.CloseEnter.class).on(named("close")));
+    Object socket = instrumented(Advice.to(SocketAdvice.Close.class).on(named("close")));
     socket.getClass().getMethod("close").invoke(socket);
     assertEquals(true, socket.getClass().getField("closed").get(socket), "close still ran");
     assertEquals(before + 1, CloseBridge.suppressedErrors());
