@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the FIN and RST segments of a {@code tcpdump -w} capture (classic pcap, Ethernet or Linux
@@ -25,6 +29,40 @@ final class PcapReader {
   record Segment(SocketPair pair, boolean fin, boolean rst) {}
 
   private PcapReader() {}
+
+  /**
+   * Connections to or from {@code port} whose close the segments show whole: a RST from either end,
+   * or a FIN from each.
+   */
+  static long closedConnections(List<Segment> segments, int port) {
+    Map<SocketPair, int[]> ends = new HashMap<>(); // by client end: FINs seen from client, server
+    Set<SocketPair> reset = new HashSet<>();
+    for (Segment segment : segments) {
+      SocketPair pair = segment.pair();
+      boolean fromServer = pair.localPort() == port;
+      if (!fromServer && pair.remotePort() != port) {
+        continue;
+      }
+      SocketPair client =
+          fromServer
+              ? new SocketPair(pair.remoteIp(), pair.remotePort(), pair.localIp(), pair.localPort())
+              : pair;
+      int[] fins = ends.computeIfAbsent(client, k -> new int[2]);
+      if (segment.rst()) {
+        reset.add(client);
+      } else if (segment.fin()) {
+        fins[fromServer ? 1 : 0]++;
+      }
+    }
+    long closed = 0;
+    for (Map.Entry<SocketPair, int[]> entry : ends.entrySet()) {
+      int[] fins = entry.getValue();
+      if (reset.contains(entry.getKey()) || (fins[0] > 0 && fins[1] > 0)) {
+        closed++;
+      }
+    }
+    return closed;
+  }
 
   static List<Segment> read(Path file) throws IOException {
     return read(Files.readAllBytes(file));

@@ -39,6 +39,23 @@ class PcapReaderTest {
   }
 
   @Test
+  void aConnectionIsClosedWholeWithAFinFromEachEndOrAReset() {
+    SocketPair client = new SocketPair("127.0.0.1", 40001, "127.0.0.1", 21000);
+    SocketPair server = new SocketPair("127.0.0.1", 21000, "127.0.0.1", 40001);
+    SocketPair reset = new SocketPair("127.0.0.1", 40002, "127.0.0.1", 21000);
+    SocketPair half = new SocketPair("127.0.0.1", 40003, "127.0.0.1", 21000);
+    SocketPair other = new SocketPair("127.0.0.1", 40004, "127.0.0.1", 5432);
+    List<PcapReader.Segment> segments =
+        List.of(
+            new PcapReader.Segment(client, true, false),
+            new PcapReader.Segment(server, true, false),
+            new PcapReader.Segment(reset, false, true),
+            new PcapReader.Segment(half, true, false),
+            new PcapReader.Segment(other, false, true));
+    assertEquals(2, PcapReader.closedConnections(segments, 21000));
+  }
+
+  @Test
   void aFileThatIsNoCaptureIsRefused() {
     assertThrows(IOException.class, () -> PcapReader.read(new byte[30]));
   }

@@ -227,7 +227,7 @@ class RealStacksIT {
       // last ends have closed.
       List<String> unsettled = KernelView.awaitSettled(namespace, serverPort, SETTLE_MILLIS);
       KernelView after = KernelView.read(namespace);
-      long dropped = capture.stop();
+      long dropped = capture.stop(after.activeOpens() - before.activeOpens(), serverPort);
       kernel = after.since(before, PcapReader.read(capture.file()), dropped, unsettled);
     }
     Snapshot snapshot = reader.read(snapshotFile);
@@ -393,15 +393,20 @@ class RealStacksIT {
         .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
   }
 
-  /** The servers of the cases, in the namespace; each may be missing, with the reason. */
+  /**
+   * The servers of the cases, in the namespace; each may be missing, with the reason. They are
+   * stopped at the end, or when the test JVM is stopped (PostgreSQL runs detached from it).
+   */
   static final class Servers implements AutoCloseable {
     private PostgresServer postgres;
     private RedisServer redis;
     private String postgresMissing;
     private String redisMissing;
+    private final Thread onExit = new Thread(this::stopQuietly, "stacks-servers-stop");
 
     static Servers start(NetNamespace namespace, List<StackCase> cases) throws Exception {
       Servers servers = new Servers();
+      Runtime.getRuntime().addShutdownHook(servers.onExit);
       try {
         if (cases.stream().anyMatch(c -> c.server() == StackCase.Server.POSTGRES)) {
           servers.postgresMissing = PostgresServer.unavailable();
@@ -445,17 +450,34 @@ class RealStacksIT {
       return redis.port();
     }
 
-    @Override
-    public void close() throws Exception {
+    /** On the test JVM's stop: the servers, and every process the suite started and left. */
+    private void stopQuietly() {
+      try {
+        stop();
+      } catch (Exception e) {
+        System.err.println("stopping the servers: " + e);
+      }
+      ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+    }
+
+    private synchronized void stop() throws Exception {
       try {
         if (postgres != null) {
           postgres.close();
         }
       } finally {
+        postgres = null;
         if (redis != null) {
           redis.close();
         }
+        redis = null;
       }
+    }
+
+    @Override
+    public void close() throws Exception {
+      stop();
+      Runtime.getRuntime().removeShutdownHook(onExit);
     }
   }
 }

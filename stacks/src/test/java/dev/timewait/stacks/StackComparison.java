@@ -144,7 +144,7 @@ final class StackComparison {
               + kernel.connections()
               + " opened ("
               + kernel.dropped()
-              + " packets dropped)");
+              + " packets lost)");
     }
     if (!kernel.unsettled().isEmpty()) {
       run.add("still closing when the kernel was read: " + first(kernel.unsettled()));

@@ -1,9 +1,8 @@
 package dev.timewait.stacks;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,15 +15,18 @@ import java.util.regex.Pattern;
  */
 final class WireCapture implements AutoCloseable {
   private static final Pattern DROPPED = Pattern.compile("(\\d+) packets? dropped by kernel");
+  private static final long QUIET_MILLIS = 300;
+  private static final long WHOLE_SECONDS = 10;
+  private static final long START_SECONDS = 20;
 
   private final Process process;
-  private final BufferedReader log;
   private final Path file;
+  private final Path log;
 
-  private WireCapture(Process process, BufferedReader log, Path file) {
+  private WireCapture(Process process, Path file, Path log) {
     this.process = process;
-    this.log = log;
     this.file = file;
+    this.log = log;
   }
 
   /** Why captures cannot be made here, or null. */
@@ -34,8 +36,13 @@ final class WireCapture implements AutoCloseable {
         : null;
   }
 
-  /** Starts capturing into {@code file}; returns once tcpdump listens. */
-  static WireCapture start(NetNamespace namespace, Path file) throws IOException {
+  /**
+   * Starts capturing into {@code file}; returns once tcpdump listens. Its messages go to a file
+   * next to it: a pipe would lose the last lines when the JDK drains it at the process's exit.
+   */
+  static WireCapture start(NetNamespace namespace, Path file)
+      throws IOException, InterruptedException {
+    Path log = file.resolveSibling(file.getFileName() + ".log");
     Process process =
         new ProcessBuilder(
                 namespace.inside(
@@ -51,39 +58,59 @@ final class WireCapture implements AutoCloseable {
                         file.toString(),
                         "tcp")))
             .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
             .start();
-    BufferedReader log =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    StringBuilder seen = new StringBuilder();
-    String line;
-    while ((line = log.readLine()) != null) {
-      seen.append(line).append('\n');
-      if (line.startsWith("listening on")) {
-        return new WireCapture(process, log, file);
+    WireCapture capture = new WireCapture(process, file, log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+    while (!capture.log().contains("listening on")) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        capture.close();
+        throw new IOException("tcpdump did not listen:\n" + capture.log());
       }
+      Thread.sleep(10);
     }
-    process.destroy();
-    throw new IOException("tcpdump ended before it listened:\n" + seen);
+    return capture;
   }
 
-  /** Stops the capture; returns the packets the kernel dropped from it. */
-  long stop() throws IOException, InterruptedException {
-    process.destroy();
-    long dropped = -1;
-    String line;
-    StringBuilder seen = new StringBuilder();
-    while ((line = log.readLine()) != null) {
-      seen.append(line).append('\n');
-      Matcher matcher = DROPPED.matcher(line);
-      if (matcher.find()) {
-        dropped = Long.parseLong(matcher.group(1));
+  private String log() throws IOException {
+    return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Stops the capture once it holds the whole close of {@code connections} connections at {@code
+   * port} (on a busy host tcpdump writes what the kernel queued for it a while later; at most 10 s)
+   * and its file has stopped growing, and returns the packets the kernel dropped from it. (On
+   * loopback the filter sees every packet twice, so "received by filter" tells nothing of loss.)
+   */
+  long stop(long connections, int port) throws IOException, InterruptedException {
+    long whole = System.nanoTime() + TimeUnit.SECONDS.toNanos(WHOLE_SECONDS);
+    while (PcapReader.closedConnections(PcapReader.read(file), port) < connections
+        && System.nanoTime() < whole) {
+      Thread.sleep(50);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long size = -1;
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = Files.size(file);
+      if (now != size) {
+        size = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince > TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+        break;
       }
+      Thread.sleep(20);
     }
-    process.waitFor(10, TimeUnit.SECONDS);
-    if (dropped < 0) {
-      throw new IOException("tcpdump gave no statistics:\n" + seen);
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IOException("tcpdump did not stop:\n" + log());
     }
-    return dropped;
+    Matcher matcher = DROPPED.matcher(log());
+    if (!matcher.find()) {
+      throw new IOException("tcpdump gave no statistics:\n" + log());
+    }
+    return Long.parseLong(matcher.group(1));
   }
 
   Path file() {
