@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.LongAdder;
  * Errors inside the agent: counted, and logged at most one line per kind per minute, so that a
  * failing agent never floods the application's stderr.
  */
-final class AgentErrors {
+public final class AgentErrors {
   private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
   private final LongAdder count = new LongAdder();
   private final ConcurrentHashMap<String, AtomicLong> lastLogged = new ConcurrentHashMap<>();
 
-  void record(String kind, Throwable error) {
+  public void record(String kind, Throwable error) {
     count.increment();
     long now = System.nanoTime();
     AtomicLong last = lastLogged.computeIfAbsent(kind, k -> new AtomicLong(now - LOG_EVERY_NANOS));
@@ -24,7 +24,7 @@ final class AgentErrors {
     }
   }
 
-  long count() {
+  public long count() {
     return count.sum();
   }
 }

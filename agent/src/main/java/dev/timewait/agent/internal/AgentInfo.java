@@ -5,31 +5,31 @@ import java.net.InetAddress;
 import java.time.Instant;
 
 /** Facts about this JVM and agent that the snapshot and the Agent MBean show. */
-final class AgentInfo {
-  static final String VERSION = version();
+public final class AgentInfo {
+  public static final String VERSION = version();
 
   private final Instant startedAt = Instant.now();
   private volatile String hostName;
   private final String mainClass = commandMainClass();
 
-  Instant startedAt() {
+  public Instant startedAt() {
     return startedAt;
   }
 
-  long pid() {
+  public long pid() {
     return ProcessHandle.current().pid();
   }
 
-  String javaVersion() {
+  public String javaVersion() {
     return System.getProperty("java.version", "unknown");
   }
 
-  String mainClass() {
+  public String mainClass() {
     return mainClass;
   }
 
   /** Resolved on first use, off the application's start-up path (it may ask DNS). */
-  String hostName() {
+  public String hostName() {
     String name = hostName;
     if (name == null) {
       name = lookUpHostName();

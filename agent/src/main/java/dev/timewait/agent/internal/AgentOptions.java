@@ -48,14 +48,14 @@ public final class AgentOptions {
           "tableInterval",
           "thresholds");
 
-  final Path snapshot;
-  final Duration interval;
+  public final Path snapshot;
+  public final Duration interval;
   final int maxSites;
   final int maxEndpoints;
   final List<String> exclude;
   final int stackDepth;
   final int recentCloses;
-  final boolean jmx;
+  public final boolean jmx;
   final Duration jmxDelay;
   final Duration closeWaitAfter;
   final boolean host;

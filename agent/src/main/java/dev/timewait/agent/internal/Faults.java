@@ -1,5 +1,7 @@
 package dev.timewait.agent.internal;
 
+import dev.timewait.agent.internal.record.CloseRecorder;
+import dev.timewait.agent.internal.record.CodeSite;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.Role;
@@ -26,6 +28,9 @@ final class Faults {
 
   static Faults fromSystemProperty() {
     String value = System.getProperty(PROPERTY, "");
+    if (value.isEmpty()) {
+      return new Faults(Set.of()); // no regular expression before main
+    }
     return new Faults(Set.copyOf(Arrays.asList(value.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))));
   }
 
@@ -98,7 +103,7 @@ final class Faults {
     }
 
     @Override
-    void record(
+    public void record(
         CodeSite closeSite,
         CodeSite openSite,
         Role role,
@@ -110,7 +115,7 @@ final class Faults {
     }
 
     @Override
-    void recordInternal() {
+    public void recordInternal() {
       throw new IllegalStateException("injected recorder fault");
     }
   }

@@ -45,6 +45,22 @@ class AgentLifecycleIT {
       }
       assertTrue(jar.getEntry("inst/net/bytebuddy/ByteBuddy.class") != null, "Byte Buddy inside");
       assertTrue(
+          jar.getEntry("inst/dev/timewait/core/snapshot/SnapshotWriter.class") != null,
+          "the core library inside");
+      List<String> notForTheAgent =
+          jar.stream()
+              .map(e -> e.getName())
+              .filter(
+                  n ->
+                      n.matches(
+                          "(?i)inst/(picocli|com/fasterxml|oshi|com/sun/jna|META-INF/resources/webjars"
+                              + "|dev/timewait/analyzer|dev/timewait/core/host/oshi).*"))
+              .toList();
+      assertEquals(
+          List.of(),
+          notForTheAgent,
+          "the command line, its reports and libraries, and OSHI stay out of the agent");
+      assertTrue(
           jar.getEntry("inst/dev/timewait/agent/bootstrap/CloseBridge.class") != null,
           "bridge bytes inside");
       Manifest manifest = jar.getManifest();

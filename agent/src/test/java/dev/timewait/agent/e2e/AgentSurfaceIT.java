@@ -1,6 +1,7 @@
 package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -120,7 +121,8 @@ class AgentSurfaceIT {
       assertEquals("0 timewait agent running in pid " + pid, cli(java, dir, attach));
       child.send("closes 3");
       child.awaitLine("done 3");
-      assertEquals("0 timewait agent running in pid " + pid, cli(java, dir, attach), "again");
+      assertEquals(
+          "0 timewait agent already running in pid " + pid, cli(java, dir, attach), "again");
       child.send("closes 2");
       child.awaitLine("done 2");
       assertEquals(5, clientActive(java, dir, pid), "the second attach neither resets nor doubles");
@@ -140,7 +142,9 @@ class AgentSurfaceIT {
 
       child.send("exit");
       child.finish(30);
-      assertTrue(child.stderr().contains("timewait: agent already running"), child.stderr());
+      assertFalse(
+          child.stderr().contains("timewait: agent already running"),
+          "the command saw the running agent and sent no second start: " + child.stderr());
     }
   }
 

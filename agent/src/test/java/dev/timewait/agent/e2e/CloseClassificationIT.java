@@ -151,13 +151,28 @@ class CloseClassificationIT {
 
   private static boolean recent(JsonNode snap, String local, String remote, String role) {
     for (JsonNode e : snap.get("recentActiveCloses")) {
-      if (e.get("local").asText().equals(local)
-          && e.get("remote").asText().equals(remote)
+      if (sameEndpoint(e.get("local").asText(), local)
+          && sameEndpoint(e.get("remote").asText(), remote)
           && e.get("role").asText().equals(role)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code ip:port} texts naming the same endpoint, whatever the IPv6 notation. */
+  private static boolean sameEndpoint(String a, String b) {
+    int ca = a.lastIndexOf(':');
+    int cb = b.lastIndexOf(':');
+    if (ca < 0 || cb < 0 || !a.substring(ca).equals(b.substring(cb))) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(a.substring(0, ca).replaceAll("[\\[\\]]", ""))
+          .equals(java.net.InetAddress.getByName(b.substring(0, cb).replaceAll("[\\[\\]]", "")));
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static Map<String, String[]> tuples(List<String> lines) {

@@ -72,7 +72,7 @@ class PrometheusServerIT {
       HttpClient client = HttpClient.newHttpClient();
       // Scraped before the traffic and for longer than the report's window, as in production.
       awaitOne(
-          client, api, "timewait_closes_total{kind=\"ACTIVE\",role=\"CLIENT\"} == 0", 60_000, dir);
+          client, api, "timewait_closes_total{kind=\"active\",role=\"client\"} == 0", 60_000, dir);
       long firstScrape = System.currentTimeMillis();
       Thread.sleep(8000);
       child.send("closes 20");
@@ -81,7 +81,7 @@ class PrometheusServerIT {
           awaitOne(
               client,
               api,
-              "timewait_site_closes_total{kind=\"active\",role=\"CLIENT\"} == 20",
+              "timewait_site_closes_total{kind=\"active\",role=\"client\"} == 20",
               60_000,
               dir);
       JsonNode labels = site.get("metric");

@@ -199,7 +199,7 @@ public record PrometheusFleet(
           List.of(
               l.getOrDefault("site", "?"),
               l.getOrDefault("open_site", "?"),
-              l.getOrDefault("role", "UNKNOWN"));
+              l.getOrDefault("role", "unknown"));
       add(sites.computeIfAbsent(key, k -> new double[3]), l.get("kind"), s.value());
     }
 
@@ -224,7 +224,7 @@ public record PrometheusFleet(
 
     private static Role role(String text) {
       try {
-        return text == null ? Role.UNKNOWN : Role.valueOf(text);
+        return text == null ? Role.UNKNOWN : Role.valueOf(text.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         return Role.UNKNOWN;
       }

@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timewait.core.rules.TestHosts;
+import dev.timewait.core.rules.Thresholds;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +71,95 @@ class MainTest {
   void unknownCommand() {
     CliRun run = CliRun.of("frobnicate");
     assertEquals(2, run.code());
-    assertTrue(run.errLine().startsWith("timewait: Unmatched argument"), run.err());
+    assertTrue(run.errLine().startsWith("timewait: unknown command 'frobnicate'"), run.err());
+  }
+
+  @Test
+  void mistypedCommandsAndOptionsGetDidYouMean() {
+    CliRun command = CliRun.of("reprot", "--host-root", dir.toString());
+    assertEquals(2, command.code());
+    assertEquals(
+        "timewait: unknown command 'reprot'; did you mean 'report'? (see 'timewait --help')",
+        command.errLine());
+    CliRun option = CliRun.of("report", "--formt", "json");
+    assertEquals(2, option.code());
+    assertTrue(
+        option.errLine().startsWith("timewait: unknown option '--formt'; did you mean '--format'"),
+        option.errLine());
+  }
+
+  @Test
+  void shortOptionsAsProfilersHaveThem() throws IOException {
+    TestHosts.healthy(dir.resolve("host")).build();
+    Path out = dir.resolve("report.txt");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--host-root",
+            dir.resolve("host").toString(),
+            "-d",
+            "0",
+            "-f",
+            "json",
+            "-o",
+            out.toString());
+    assertEquals(0, run.code(), run.err());
+    assertEquals("timewait.report/1", JSON.readTree(out.toFile()).get("schema").asText());
+  }
+
+  @Test
+  void theFormatFollowsTheOutFileUnlessGiven() throws IOException {
+    TestHosts.healthy(dir.resolve("host")).build();
+    String root = dir.resolve("host").toString();
+    Path html = dir.resolve("x.html");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "--out", html.toString()).code());
+    assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"));
+    Path json = dir.resolve("x.JSON");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", json.toString()).code());
+    assertEquals("timewait.report/1", JSON.readTree(json.toFile()).get("schema").asText());
+    Path md = dir.resolve("x.md");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", md.toString()).code());
+    assertTrue(Files.readString(md).startsWith("# timewait report"));
+    Path other = dir.resolve("x.txt");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", other.toString()).code());
+    assertTrue(Files.readString(other).startsWith("# timewait report"), "Markdown by default");
+    Path forced = dir.resolve("y.html");
+    assertEquals(
+        0, CliRun.of("report", "--host-root", root, "-o", forced.toString(), "-f", "md").code());
+    assertTrue(Files.readString(forced).startsWith("# timewait report"), "--format wins");
+  }
+
+  @Test
+  void reportFilesGetTheUmaskPermissions() throws IOException {
+    Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX only");
+    TestHosts.healthy(dir.resolve("host")).build();
+    Path probe = Files.createFile(dir.resolve("probe"));
+    Path out = dir.resolve("report.md");
+    assertEquals(
+        0,
+        CliRun.of("report", "--host-root", dir.resolve("host").toString(), "-o", out.toString())
+            .code());
+    assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(out));
+  }
+
+  @Test
+  void reportHelpSaysWhatEachThresholdMeansOnWholeLines() {
+    CliRun run = CliRun.of("report", "--help");
+    assertEquals(0, run.code());
+    List<String> lines = run.out().lines().toList();
+    for (String line : lines) {
+      assertTrue(line.length() <= 80, "fits 80 columns: [" + line + "]");
+    }
+    for (Map.Entry<String, Object> threshold : Thresholds.defaults().asMap().entrySet()) {
+      String value = String.valueOf(threshold.getValue()).replaceAll("\\.0$", "");
+      String head = "  " + threshold.getKey() + "=" + value + " ";
+      String line = lines.stream().filter(l -> l.startsWith(head)).findFirst().orElse("(none)");
+      assertTrue(
+          line.length() > head.length() + 10 && line.contains(":"),
+          "a meaning for " + threshold.getKey() + ": " + line + "\n" + run.out());
+    }
+    assertTrue(run.out().contains("  portCritical=0.8 "), run.out());
   }
 
   @Test
@@ -115,7 +207,11 @@ class MainTest {
     Path file = Files.writeString(dir.resolve("file"), "not a tree");
     CliRun run = CliRun.of("report", "--host-root", file.toString());
     assertEquals(2, run.code());
-    assertEquals("timewait: host root is not a directory: " + file, run.errLine());
+    assertEquals(
+        "timewait: host root "
+            + file
+            + " is neither a folder nor a capture written by 'timewait capture'",
+        run.errLine());
   }
 
   /** A tree full of garbage is unreadable input: one line that says what could not be read. */
@@ -278,6 +374,21 @@ class MainTest {
   }
 
   @Test
+  void aMissingFolderIsNamedBeforeAnyInputIsRead() throws IOException {
+    Path notJson = Files.writeString(dir.resolve("x.json"), "not json");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--no-host",
+            "--snapshot",
+            notJson.toString(),
+            "-o",
+            dir.resolve("gone/r.md").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().endsWith(dir.resolve("gone") + " does not exist"), run.err());
+  }
+
+  @Test
   void unwritableOutput() {
     TestHosts.healthy(dir).build();
     CliRun run =
@@ -288,7 +399,13 @@ class MainTest {
             "--out",
             dir.resolve("no/such/dir/r.md").toString());
     assertEquals(2, run.code());
-    assertTrue(run.errLine().startsWith("timewait: cannot write"), run.err());
+    assertEquals(
+        "timewait: cannot write "
+            + dir.resolve("no/such/dir/r.md")
+            + ": the folder "
+            + dir.resolve("no/such/dir")
+            + " does not exist",
+        run.errLine());
   }
 
   @Test

@@ -25,6 +25,9 @@ final class ReportFixtures {
 
   static final String SITE = "com.example.Client.call(Client.java:42)";
 
+  /** A site that only resets connections: no active close, so no bar in the top-sites chart. */
+  static final String RESET_ONLY_SITE = "com.example.Linger.reset(Linger.java:5)";
+
   private ReportFixtures() {}
 
   /** An old kernel with tcp_tw_recycle on, forwarding and PAWSPassive: the worst case. */
@@ -53,7 +56,8 @@ final class ReportFixtures {
             101,
             List.of(
                 TestHosts.clientSite(SITE, 9000, 0, REMOTE + ":443"),
-                TestHosts.clientSite(HOSTILE_SITE, 300, 2, REMOTE + ":443")),
+                TestHosts.clientSite(HOSTILE_SITE, 300, 2, REMOTE + ":443"),
+                TestHosts.clientSite(RESET_ONLY_SITE, 0, 12, REMOTE + ":443")),
             TestHosts.recent(SITE, LOCAL, REMOTE + ":443", 150),
             List.of());
     Snapshot batch =
@@ -62,7 +66,8 @@ final class ReportFixtures {
             202,
             List.of(
                 TestHosts.clientSite(
-                    "com.example.Batch.run(Batch.java:9)", 40, 0, "198.51.100.9:5432")),
+                    "com.example.Batch.run(Batch.java:9)", 40, 0, "198.51.100.9:5432"),
+                TestHosts.clientSite(SITE, 25, 0, "198.51.100.9:5432")),
             List.of(),
             List.of());
     AnalysisInput input =

@@ -34,9 +34,16 @@ class ReportRenderingTest {
       assertTrue(finding.has(field), field);
     }
     assertEquals("critical", finding.get("severity").asText());
-    assertEquals(3, json.get("sites").size());
+    assertEquals(5, json.get("sites").size());
     assertEquals(ReportFixtures.SITE, json.at("/sites/0/site").asText());
-    assertEquals("web-1 pid 101 (com.example.Main)", json.at("/sites/0/jvm").asText());
+    assertEquals("web-1 pid 101 (com.example.Main)", json.at("/sites/0/jvm/label").asText());
+    assertEquals("web-1", json.at("/sites/0/jvm/hostName").asText());
+    assertEquals(101, json.at("/sites/0/jvm/pid").asLong());
+    assertEquals("com.example.Main", json.at("/sites/0/jvm/mainClass").asText());
+    JsonNode remote = json.at("/sites/0/remotes/0");
+    assertEquals("198.51.100.7", remote.get("address").asText());
+    assertEquals(443, remote.get("port").asInt());
+    assertTrue(remote.get("active").asLong() > 0);
     assertEquals(5, json.get("timeWaitSeries").size());
   }
 
@@ -55,9 +62,12 @@ class ReportRenderingTest {
   @Test
   void markdownEscapesHostAndAgentStrings() {
     String md = new MarkdownReport().render(ReportFixtures.busyReport(dir));
+    // a fenced code block (the stacks) shows its text as written and never becomes HTML
+    String outsideCode = md.replaceAll("(?s)```text\n.*?```\n", "");
     assertFalse(
-        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(md).find(),
+        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(outsideCode).find(),
         "a site must not become HTML on a code-hosting page");
+    assertTrue(md.contains("```text\nclosed at\n    at " + ReportFixtures.HOSTILE_SITE + "\n"));
     assertTrue(md.contains("com.example.\\<script>window.pwned=1\\</script>.call(X.java:1)"));
     assertTrue(md.contains("| 203.0.113.5 | 198.51.100.7:443 |"));
   }

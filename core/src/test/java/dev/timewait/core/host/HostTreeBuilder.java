@@ -107,10 +107,23 @@ public final class HostTreeBuilder {
   /** A socket in {@code state} in {@code /proc/net/tcp} (IPv4) or {@code tcp6} (IPv6 addresses). */
   public HostTreeBuilder socket(
       TcpState state, String localIp, int localPort, String remoteIp, int remotePort) {
+    return socket(state, localIp, localPort, remoteIp, remotePort, 60);
+  }
+
+  private HostTreeBuilder socket(
+      TcpState state,
+      String localIp,
+      int localPort,
+      String remoteIp,
+      int remotePort,
+      double remainingSeconds) {
     byte[] local = literal(localIp);
     byte[] remote = literal(remoteIp);
     List<String> rows = local.length == 4 ? tcp : tcp6;
-    String timer = state == TcpState.TIME_WAIT ? "03:00001770" : "00:00000000";
+    String timer =
+        state == TcpState.TIME_WAIT
+            ? String.format(Locale.ROOT, "03:%08X", Math.round(remainingSeconds * 100))
+            : "00:00000000";
     rows.add(
         String.format(
             Locale.ROOT,
@@ -125,9 +138,15 @@ public final class HostTreeBuilder {
     return this;
   }
 
-  /** A TIME_WAIT socket with 60 s left. */
+  /** A TIME_WAIT socket with 60 s left: it has just entered TIME_WAIT. */
   public HostTreeBuilder timeWait(String localIp, int localPort, String remoteIp, int remotePort) {
     return socket(TcpState.TIME_WAIT, localIp, localPort, remoteIp, remotePort);
+  }
+
+  /** A TIME_WAIT socket with {@code remainingSeconds} of its 60 s left. */
+  public HostTreeBuilder timeWait(
+      String localIp, int localPort, String remoteIp, int remotePort, double remainingSeconds) {
+    return socket(TcpState.TIME_WAIT, localIp, localPort, remoteIp, remotePort, remainingSeconds);
   }
 
   /** A listening socket on all IPv4 addresses. */

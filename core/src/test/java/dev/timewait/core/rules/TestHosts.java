@@ -53,16 +53,32 @@ public final class TestHosts {
         .interfaces("lo", "eth0")
         .listen(8080)
         .socket(TcpState.ESTABLISHED, LOCAL, 8080, REMOTE, 51000)
-        .timeWait(LOCAL, 40001, REMOTE, 443)
-        .timeWait(LOCAL, 40002, REMOTE, 443)
-        .timeWait(LOCAL, 40003, "198.51.100.8", 5432);
+        .timeWait(LOCAL, 40001, REMOTE, 443, 50)
+        .timeWait(LOCAL, 40002, REMOTE, 443, 25)
+        .timeWait(LOCAL, 40003, "198.51.100.8", 5432, 5);
   }
 
-  /** Adds {@code count} client TIME_WAIT sockets from LOCAL to {@code remote}, ports from 40000. */
+  /**
+   * Adds {@code count} client TIME_WAIT sockets from {@code local} to {@code remote}, ports from
+   * 40000, made at a steady rate over the last 60 s (their ages spread evenly): {@code count / 60}
+   * connections a second.
+   */
   public static HostTreeBuilder clientTimeWait(
       HostTreeBuilder tree, String local, String remote, int port, int count) {
     for (int i = 0; i < count; i++) {
-      tree.timeWait(local, 40000 + i, remote, port);
+      tree.timeWait(local, 40000 + i, remote, port, 60.0 - 60.0 * i / count);
+    }
+    return tree;
+  }
+
+  /**
+   * Adds {@code count} client TIME_WAIT sockets made at {@code perSecond} connections a second, the
+   * newest just now: a churn that started {@code count / perSecond} seconds ago.
+   */
+  public static HostTreeBuilder churn(
+      HostTreeBuilder tree, String local, String remote, int port, int count, double perSecond) {
+    for (int i = 0; i < count; i++) {
+      tree.timeWait(local, 40000 + i, remote, port, 60.0 - i / perSecond);
     }
     return tree;
   }

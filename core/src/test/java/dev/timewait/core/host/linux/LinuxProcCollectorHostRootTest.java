@@ -98,8 +98,8 @@ class LinuxProcCollectorHostRootTest {
         table.states());
     assertEquals(
         List.of(
-            new ClientTimeWaitGroup("127.0.0.1", "127.0.0.1", 44175, 5, 5, 28232),
-            new ClientTimeWaitGroup("::1", "::1", 34897, 4, 4, 28232)),
+            new ClientTimeWaitGroup("127.0.0.1", "127.0.0.1", 44175, 5, 5, 28232, 0L, 5L, 820L),
+            new ClientTimeWaitGroup("::1", "::1", 34897, 4, 4, 28232, 0L, 4L, 420L)),
         table.clientGroups());
     assertEquals(
         List.of(new ServerTimeWaitGroup(33841, 3, 1), new ServerTimeWaitGroup(43207, 2, 1)),
@@ -230,8 +230,8 @@ class LinuxProcCollectorHostRootTest {
     assertEquals(List.of(new ServerTimeWaitGroup(8080, 2, 1)), sample.table().serverGroups());
     assertEquals(
         List.of(
-            new ClientTimeWaitGroup("100.64.1.2", "10.1.1.1", 443, 2, 3, 8),
-            new ClientTimeWaitGroup("2001:db8::1", "2001:db8::2", 443, 1, 1, 8)),
+            new ClientTimeWaitGroup("100.64.1.2", "10.1.1.1", 443, 2, 3, 8, 0L, 2L, 0L),
+            new ClientTimeWaitGroup("2001:db8::1", "2001:db8::2", 443, 1, 1, 8, 0L, 1L, 0L)),
         sample.table().clientGroups());
     NatSignals nat = sample.nat();
     assertEquals(0.9, nat.conntrackFill());

@@ -1,0 +1,16 @@
+package dev.timewait.agent.internal.background;
+
+import dev.timewait.core.io.AtomicFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes the snapshot file atomically, creating its folder first. */
+final class SnapshotFile {
+  private SnapshotFile() {}
+
+  static void writeAtomically(Path target, String content) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    AtomicFile.write(target, content);
+  }
+}

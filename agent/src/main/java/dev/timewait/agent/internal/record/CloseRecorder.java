@@ -1,0 +1,287 @@
+package dev.timewait.agent.internal.record;
+
+import dev.timewait.agent.internal.FlightRecorderSupport;
+import dev.timewait.agent.internal.jmx.SiteKey;
+import dev.timewait.core.host.IpAddresses;
+import dev.timewait.core.host.SocketPair;
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.RecentClose;
+import dev.timewait.core.snapshot.Role;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Adds up classified closes: totals by kind and role, site rows, remote endpoints, and the recent
+ * active closes. Lock-free; every table is bounded and what does not fit is counted in an overflow
+ * row, never dropped.
+ */
+public class CloseRecorder {
+  private static final int MAX_LOCAL_ADDRESSES = 256;
+  private static final int MAX_REMOTE_ADDRESSES = 4096;
+
+  private final LongAdder[][] totals =
+      new LongAdder[Role.values().length][CloseKind.values().length];
+  private final LongAdder internal = new LongAdder();
+  private final ConcurrentHashMap<SiteKey, SiteCounters> sites = new ConcurrentHashMap<>();
+  private final SiteCounters[] otherSites = new SiteCounters[Role.values().length];
+  private final LongAdder siteOverflow = new LongAdder();
+  private final ConcurrentHashMap<InetSocketAddress, EndpointCounters> endpoints =
+      new ConcurrentHashMap<>();
+  private final EndpointCounters otherEndpoints = new EndpointCounters(null);
+  private final LongAdder endpointOverflow = new LongAdder();
+  private final ConcurrentHashMap<InetAddress, InetAddress> localAddresses =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetAddress, InetAddress> remoteAddresses =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<InetAddress, InetSocketAddress> anyPortPeers =
+      new ConcurrentHashMap<>();
+  private final RecentActiveCloses recent;
+  private final int maxSites;
+  private final int maxEndpoints;
+
+  public CloseRecorder(int maxSites, int maxEndpoints, int recentCapacity) {
+    this.maxSites = maxSites;
+    this.maxEndpoints = maxEndpoints;
+    this.recent = new RecentActiveCloses(recentCapacity);
+    for (Role role : Role.values()) {
+      for (CloseKind kind : CloseKind.values()) {
+        totals[role.ordinal()][kind.ordinal()] = new LongAdder();
+      }
+      otherSites[role.ordinal()] = new SiteCounters(CodeSite.OTHER, CodeSite.OTHER, role);
+    }
+  }
+
+  /** Records one finished connection. */
+  public void record(
+      CodeSite closeSite,
+      CodeSite openSite,
+      Role role,
+      CloseKind kind,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long now) {
+    if (FlightRecorderSupport.AVAILABLE) {
+      ConnectionEndEvent.emit(closeSite, openSite, role, kind, local, remote);
+    }
+    totals[role.ordinal()][kind.ordinal()].increment();
+    InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
+    EndpointCounters endpoint = endpoint(peer);
+    endpoint.byKind[kind.ordinal()].increment();
+    SiteCounters row = siteRow(closeSite, openSite, role);
+    // the endpoint row's own key, equal to peer: site rows then keep no address objects of their
+    // own
+    row.count(kind, endpoint.remote != null ? endpoint.remote : peer);
+    if (kind == CloseKind.ACTIVE && local != null && remote != null) {
+      // interned: the ring holds 131072 entries, and an accepted socket's address is a new object
+      recent.add(
+          intern(localAddresses, local.getAddress(), MAX_LOCAL_ADDRESSES),
+          local.getPort(),
+          intern(remoteAddresses, remote.getAddress(), MAX_REMOTE_ADDRESSES),
+          remote.getPort(),
+          row,
+          now);
+    }
+  }
+
+  /** A close of the agent's own or the JMX connector's sockets. */
+  public void recordInternal() {
+    internal.increment();
+  }
+
+  public long total(Role role, CloseKind kind) {
+    return totals[role.ordinal()][kind.ordinal()].sum();
+  }
+
+  public long total(CloseKind kind) {
+    long sum = 0;
+    for (Role role : Role.values()) {
+      sum += total(role, kind);
+    }
+    return sum;
+  }
+
+  public long internal() {
+    return internal.sum();
+  }
+
+  public long siteOverflow() {
+    return siteOverflow.sum();
+  }
+
+  public long endpointOverflow() {
+    return endpointOverflow.sum();
+  }
+
+  public long recentOverflow() {
+    return recent.overflow();
+  }
+
+  /**
+   * Gives the recent-close ring's memory back because the heap is short; the closes it held count
+   * as overflow.
+   */
+  public void releaseRecentCloses(long now) {
+    recent.release(now);
+  }
+
+  /** Site rows, with the overflow rows of each role that has counts. */
+  public Collection<SiteCounters> sites() {
+    java.util.List<SiteCounters> rows = new java.util.ArrayList<>(sites.values());
+    for (SiteCounters other : otherSites) {
+      if (other.count(CloseKind.ACTIVE)
+              + other.count(CloseKind.PASSIVE)
+              + other.count(CloseKind.ABORTIVE)
+          > 0) {
+        rows.add(other);
+      }
+    }
+    return rows;
+  }
+
+  public Collection<EndpointCounters> endpoints() {
+    java.util.List<EndpointCounters> rows = new java.util.ArrayList<>(endpoints.values());
+    if (otherEndpoints.total() > 0) {
+      rows.add(otherEndpoints);
+    }
+    return rows;
+  }
+
+  java.util.List<RecentActiveCloses.Entry> recentActiveCloses(long now) {
+    return recent.within(now);
+  }
+
+  /** The active closes of the last 60 s as 4-tuples, for the matcher and the snapshot. */
+  public java.util.List<RecentClose> recentCloses(long now) {
+    java.util.List<RecentActiveCloses.Entry> entries = recent.within(now);
+    java.util.List<RecentClose> out = new java.util.ArrayList<>(entries.size());
+    for (RecentActiveCloses.Entry e : entries) {
+      out.add(
+          new RecentClose(
+              new SocketPair(
+                  IpAddresses.format(e.local.getAddress()),
+                  e.localPort,
+                  IpAddresses.format(e.remote.getAddress()),
+                  e.remotePort),
+              Instant.ofEpochMilli(e.at),
+              e.site.closeSite.frame,
+              e.site.openSite.frame,
+              e.site.role));
+    }
+    return out;
+  }
+
+  private SiteCounters siteRow(CodeSite closeSite, CodeSite openSite, Role role) {
+    SiteKey key = new SiteKey(closeSite, openSite, role);
+    SiteCounters row = sites.get(key);
+    if (row != null) {
+      return row;
+    }
+    if (sites.size() >= maxSites) {
+      siteOverflow.increment();
+      return otherSites[role.ordinal()];
+    }
+    return sites.computeIfAbsent(key, k -> new SiteCounters(closeSite, openSite, role));
+  }
+
+  private EndpointCounters endpoint(InetSocketAddress remote) {
+    if (remote == null) {
+      return otherEndpoints;
+    }
+    EndpointCounters stats = endpoints.get(remote);
+    if (stats != null) {
+      return stats;
+    }
+    if (endpoints.size() >= maxEndpoints) {
+      endpointOverflow.increment();
+      return otherEndpoints;
+    }
+    return endpoints.computeIfAbsent(remote, EndpointCounters::new);
+  }
+
+  /**
+   * A server's peers connect from ephemeral ports: group them by address, or the endpoint table
+   * would fill with one row per client port. Interned (as many as endpoint rows), so that a close
+   * from a known peer allocates nothing.
+   */
+  private InetSocketAddress anyPort(InetSocketAddress remote) {
+    InetAddress address = remote.getAddress();
+    if (address == null) {
+      return new InetSocketAddress(address, 0);
+    }
+    InetSocketAddress known = anyPortPeers.get(address);
+    if (known != null) {
+      return known;
+    }
+    InetSocketAddress created = new InetSocketAddress(address, 0);
+    if (anyPortPeers.size() >= maxEndpoints) {
+      return created;
+    }
+    known = anyPortPeers.putIfAbsent(address, created);
+    return known == null ? created : known;
+  }
+
+  private static InetAddress intern(
+      ConcurrentHashMap<InetAddress, InetAddress> addresses, InetAddress address, int max) {
+    if (address == null) {
+      return null;
+    }
+    InetAddress known = addresses.get(address);
+    if (known != null) {
+      return known;
+    }
+    if (addresses.size() >= max) {
+      return address;
+    }
+    known = addresses.putIfAbsent(address, address);
+    return known == null ? address : known;
+  }
+
+  /** Counts per remote endpoint; {@code remote} is null for the overflow row. */
+  public static final class EndpointCounters {
+    public final InetSocketAddress remote;
+    final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+    EndpointCounters(InetSocketAddress remote) {
+      this.remote = remote;
+    }
+
+    public long count(CloseKind kind) {
+      return byKind[kind.ordinal()].sum();
+    }
+
+    long total() {
+      return count(CloseKind.ACTIVE) + count(CloseKind.PASSIVE) + count(CloseKind.ABORTIVE);
+    }
+  }
+
+  private static final class SiteKey {
+    private final CodeSite close;
+    private final CodeSite open;
+    private final Role role;
+
+    SiteKey(CodeSite close, CodeSite open, Role role) {
+      this.close = close;
+      this.open = open;
+      this.role = role;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof SiteKey)) {
+        return false;
+      }
+      SiteKey k = (SiteKey) o;
+      return close == k.close && open == k.open && role == k.role;
+    }
+
+    @Override
+    public int hashCode() {
+      return (System.identityHashCode(close) * 31 + System.identityHashCode(open)) * 31
+          + role.ordinal();
+    }
+  }
+}

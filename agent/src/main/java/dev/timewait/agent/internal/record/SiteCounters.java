@@ -1,0 +1,47 @@
+package dev.timewait.agent.internal.record;
+
+import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.Role;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts for one site row: a (close site, open site, role) combination. */
+public final class SiteCounters {
+  /** Remote endpoints kept per site row; the rest add up under {@link #otherEndpoints}. */
+  public static final int MAX_ENDPOINTS_PER_SITE = 32;
+
+  public final CodeSite closeSite;
+  public final CodeSite openSite;
+  public final Role role;
+  final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
+  public final ConcurrentHashMap<InetSocketAddress, LongAdder> activeByEndpoint =
+      new ConcurrentHashMap<>();
+  public final LongAdder otherEndpoints = new LongAdder();
+
+  SiteCounters(CodeSite closeSite, CodeSite openSite, Role role) {
+    this.closeSite = closeSite;
+    this.openSite = openSite;
+    this.role = role;
+  }
+
+  void count(CloseKind kind, InetSocketAddress remote) {
+    byKind[kind.ordinal()].increment();
+    if (kind != CloseKind.ACTIVE || remote == null) {
+      return;
+    }
+    LongAdder counter = activeByEndpoint.get(remote);
+    if (counter == null) {
+      if (activeByEndpoint.size() >= MAX_ENDPOINTS_PER_SITE) {
+        otherEndpoints.increment();
+        return;
+      }
+      counter = activeByEndpoint.computeIfAbsent(remote, r -> new LongAdder());
+    }
+    counter.increment();
+  }
+
+  public long count(CloseKind kind) {
+    return byKind[kind.ordinal()].sum();
+  }
+}
