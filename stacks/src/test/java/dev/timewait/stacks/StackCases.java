@@ -25,7 +25,8 @@ final class StackCases {
   private static final String LIBRARY_FRAME =
       "a library's frame is named, not the application's (item 3)";
   private static final String HANDOFF =
-      "connect and close run on the library's threads, with no application frame (item 4)";
+      "connect and close run on the library's event loop, with no application frame; Netty's"
+          + " frames, relocated or not, are named (items 3, 4)";
   private static final String SERVER_THREADS =
       "the server's threads accept and close: neither the handler nor the code that started the"
           + " server is named (items 3, 4)";
@@ -116,7 +117,7 @@ final class StackCases {
                 Check.ABORTIVE,
                 RESET,
                 Check.NAMED,
-                LIBRARY_FRAME)),
+                HANDOFF)),
         external(
             "pgjdbc",
             "PostgreSQL JDBC 42.7, a connection per query (PostgreSQL 15)",
