@@ -1,7 +1,7 @@
 package dev.timewait.bench;
 
-import dev.timewait.core.host.LoopbackTimeWaitMaker;
 import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.testing.LoopbackTimeWaitMaker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;

@@ -11,6 +11,8 @@ import dev.timewait.core.snapshot.RecentClose;
 import dev.timewait.core.snapshot.Role;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotReader;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ class FlightRecorderIT {
   @TempDir Path dir;
 
   static List<Path> javas() {
-    return ChildJvm.javas();
+    return Jdk.all().stream().map(jdk -> jdk.home().resolve("bin/java")).toList();
   }
 
   @ParameterizedTest
@@ -45,16 +47,17 @@ class FlightRecorderIT {
     Path recording = dir.resolve("timewait.jfr");
     Path snapshotFile = dir.resolve("snapshot.json");
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true",
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=200ms,closeWaitAfter=300ms,snapshot="
-                    + snapshotFile),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.on(new Jdk(java.getParent().getParent()))
+            .jvmArgs(
+                List.of(
+                    "-XX:StartFlightRecording=filename=" + recording + ",dumponexit=true",
+                    "-javaagent:"
+                        + ChildJvm.agentJar()
+                        + "=jmxDelay=0s,interval=200ms,closeWaitAfter=300ms,snapshot="
+                        + snapshotFile))
+            .mainClass(LifecycleApp.class)
+            .args(List.of())
+            .start()) {
       child.awaitLine("ready");
       child.send("closes 20");
       child.awaitLine("done 20");

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -29,26 +31,27 @@ class OpenTelemetryAgentIT {
   private static final String EXPORT_LINE = "OtlpJsonLoggingMetricExporter - ";
 
   static List<Path> javas() {
-    return ChildJvm.javas();
+    return Jdk.all().stream().map(jdk -> jdk.home().resolve("bin/java")).toList();
   }
 
   @ParameterizedTest
   @MethodSource("javas")
   void metricsWithTheirAttributes(Path java) throws Exception {
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-javaagent:" + OTEL_AGENT,
-                "-javaagent:" + ChildJvm.AGENT_JAR + "=jmxDelay=0s,interval=500ms",
-                "-Dotel.jmx.config=" + RULES,
-                "-Dotel.metrics.exporter=logging-otlp",
-                "-Dotel.traces.exporter=none",
-                "-Dotel.logs.exporter=none",
-                "-Dotel.metric.export.interval=1000",
-                "-Dotel.jmx.discovery.delay=500"),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.on(new Jdk(java.getParent().getParent()))
+            .jvmArgs(
+                List.of(
+                    "-javaagent:" + OTEL_AGENT,
+                    "-javaagent:" + ChildJvm.agentJar() + "=jmxDelay=0s,interval=500ms",
+                    "-Dotel.jmx.config=" + RULES,
+                    "-Dotel.metrics.exporter=logging-otlp",
+                    "-Dotel.traces.exporter=none",
+                    "-Dotel.logs.exporter=none",
+                    "-Dotel.metric.export.interval=1000",
+                    "-Dotel.jmx.discovery.delay=500"))
+            .mainClass(LifecycleApp.class)
+            .args(List.of())
+            .start()) {
       child.awaitLine("ready");
       child.send("closes 20");
       child.awaitLine("done 20");

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,24 +39,14 @@ class PrometheusExporterIT {
   static final Path PROMETHEUS_DIR =
       Path.of(System.getProperty("timewait.prometheusDir", "../examples/prometheus"));
 
-  static List<Path> javas() {
-    return ChildJvm.javas();
-  }
-
   /** The child JVM with both agents; the exporter listens on {@code port}. */
-  static ChildJvm startWithExporter(Path java, int port, String agentOptions) throws Exception {
-    return ChildJvm.start(
-        java,
-        List.of(
-            "-javaagent:" + ChildJvm.AGENT_JAR + "=" + agentOptions,
-            "-javaagent:"
-                + EXPORTER_JAR
-                + "=127.0.0.1:"
-                + port
-                + ":"
-                + PROMETHEUS_DIR.resolve("jmx-exporter.yaml")),
-        LifecycleApp.class,
-        List.of());
+  static ChildJvm startWithExporter(Jdk jdk, int port, String agentOptions) throws Exception {
+    return ChildJvm.on(jdk)
+        .agent(agentOptions)
+        .agent(
+            EXPORTER_JAR, "127.0.0.1:" + port + ":" + PROMETHEUS_DIR.resolve("jmx-exporter.yaml"))
+        .mainClass(LifecycleApp.class)
+        .start();
   }
 
   static int freePort() throws Exception {
@@ -104,12 +97,12 @@ class PrometheusExporterIT {
   }
 
   @ParameterizedTest
-  @MethodSource("javas")
-  void theStockExporterPublishesTimewaitSeries(Path java) throws Exception {
+  @MethodSource(Jdk.ALL)
+  void theStockExporterPublishesTimewaitSeries(Jdk jdk) throws Exception {
     int port = freePort();
     try (ChildJvm child =
         startWithExporter(
-            java,
+            jdk,
             port,
             "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
                 + "thresholds=churnPerMinute=5")) {

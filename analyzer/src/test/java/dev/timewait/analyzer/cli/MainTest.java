@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.core.rules.TestHosts;
 import dev.timewait.core.rules.Thresholds;
+import dev.timewait.testing.HostTreeBuilder;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class MainTest {
 
   @Test
   void shortOptionsAsProfilersHaveThem() throws IOException {
-    TestHosts.healthy(dir.resolve("host")).build();
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
     Path out = dir.resolve("report.txt");
     CliRun run =
         CliRun.of(
@@ -109,7 +109,7 @@ class MainTest {
 
   @Test
   void theFormatFollowsTheOutFileUnlessGiven() throws IOException {
-    TestHosts.healthy(dir.resolve("host")).build();
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
     String root = dir.resolve("host").toString();
     Path html = dir.resolve("x.html");
     assertEquals(0, CliRun.of("report", "--host-root", root, "--out", html.toString()).code());
@@ -133,7 +133,7 @@ class MainTest {
   void reportFilesGetTheUmaskPermissions() throws IOException {
     Assumptions.assumeTrue(
         dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX only");
-    TestHosts.healthy(dir.resolve("host")).build();
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
     Path probe = Files.createFile(dir.resolve("probe"));
     Path out = dir.resolve("report.md");
     assertEquals(
@@ -186,7 +186,7 @@ class MainTest {
 
   @Test
   void badFailOnAndThreshold() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun failOn = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "fatal");
     assertEquals(2, failOn.code());
     assertTrue(failOn.errLine().contains("unknown severity 'fatal'"), failOn.err());
@@ -279,12 +279,9 @@ class MainTest {
 
   @Test
   void reportOnAHostTreeAsJson() throws IOException {
-    TestHosts.clientTimeWait(
-            TestHosts.healthy(dir).sysctl("net.ipv4.tcp_tw_reuse", "0"),
-            TestHosts.LOCAL,
-            TestHosts.REMOTE,
-            443,
-            60)
+    HostTreeBuilder.healthy(dir)
+        .sysctl("net.ipv4.tcp_tw_reuse", "0")
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 60)
         .build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--format", "json");
     assertEquals(0, run.code(), run.err());
@@ -298,7 +295,7 @@ class MainTest {
 
   @Test
   void failOnGivesExitOne() {
-    TestHosts.healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0").build();
+    HostTreeBuilder.healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0").build();
     assertEquals(
         1, CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning").code());
     assertEquals(
@@ -308,7 +305,7 @@ class MainTest {
 
   @Test
   void healthyHostPassesFailOnWarning() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning");
     assertEquals(0, run.code());
     assertTrue(run.out().contains("Healthy: no tuning is needed"));
@@ -316,7 +313,8 @@ class MainTest {
 
   @Test
   void thresholdOptionChangesTheRule() {
-    TestHosts.clientTimeWait(TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 30)
+    HostTreeBuilder.healthy(dir)
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 30)
         .build();
     String root = dir.toString();
     assertFalse(CliRun.of("report", "--host-root", root).out().contains("PORT_EXHAUSTION_RISK"));
@@ -355,7 +353,7 @@ class MainTest {
 
   @Test
   void markdownAndHtmlFormats() throws IOException {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     assertTrue(
         CliRun.of("report", "--host-root", dir.toString()).out().startsWith("# timewait report"));
     Path html = dir.resolve("r.html");
@@ -390,7 +388,7 @@ class MainTest {
 
   @Test
   void unwritableOutput() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun run =
         CliRun.of(
             "report",
@@ -411,8 +409,8 @@ class MainTest {
   @Test
   void agentClosesAreMatchedWithTheTable() throws IOException {
     String site = "com.example.Client.call(Client.java:42)";
-    TestHosts.clientTimeWait(
-            TestHosts.healthy(dir.resolve("host")), TestHosts.LOCAL, TestHosts.REMOTE, 443, 90)
+    HostTreeBuilder.healthy(dir.resolve("host"))
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 90)
         .build();
     java.time.Instant now = java.time.Instant.now();
     StringBuilder recent = new StringBuilder();
@@ -422,7 +420,11 @@ class MainTest {
           .append(
               "{\"local\":\"%s:%d\",\"remote\":\"%s:443\",\"at\":\"%s\",\"site\":\"%s\",\"role\":\"CLIENT\"}"
                   .formatted(
-                      TestHosts.LOCAL, 40000 + i, TestHosts.REMOTE, now.minusSeconds(i / 3), site));
+                      HostTreeBuilder.LOCAL,
+                      40000 + i,
+                      HostTreeBuilder.REMOTE,
+                      now.minusSeconds(i / 3),
+                      site));
     }
     String json =
         ("{\"schema\":\"timewait.snapshot/1\",\"takenAt\":\"%s\",\"startedAt\":\"%s\","
@@ -431,7 +433,7 @@ class MainTest {
                 + "\"sites\":[{\"site\":\"%s\",\"role\":\"CLIENT\",\"active\":120,"
                 + "\"endpoints\":[{\"remote\":\"%s:443\",\"active\":120}]}],"
                 + "\"recentActiveCloses\":[%s]}")
-            .formatted(now, now.minusSeconds(60), site, TestHosts.REMOTE, recent);
+            .formatted(now, now.minusSeconds(60), site, HostTreeBuilder.REMOTE, recent);
     Path file = Files.writeString(dir.resolve("web-1.json"), json);
     CliRun run =
         CliRun.of(

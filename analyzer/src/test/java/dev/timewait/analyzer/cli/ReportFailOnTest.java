@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +16,7 @@ class ReportFailOnTest {
 
   @Test
   void healthyHostPassesFailOnInfo() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "info");
     assertEquals(0, run.code(), run.out());
     assertTrue(run.out().contains("Healthy: no tuning is needed"), run.out());
@@ -24,7 +24,7 @@ class ReportFailOnTest {
 
   @Test
   void anInfoFindingFailsOnInfo() {
-    TestHosts.healthy(dir).sysctl("net.ipv4.tcp_fin_timeout", "30").build();
+    HostTreeBuilder.healthy(dir).sysctl("net.ipv4.tcp_fin_timeout", "30").build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "info");
     assertEquals(1, run.code(), run.out());
     assertTrue(run.out().contains("FIN_TIMEOUT_MYTH"), run.out());
@@ -32,7 +32,7 @@ class ReportFailOnTest {
 
   @Test
   void anOverflowSinceBootAloneDoesNotFail() {
-    TestHosts.healthy(dir).tcpExt("TW", 100, "TCPTimeWaitOverflow", 7).build();
+    HostTreeBuilder.healthy(dir).tcpExt("TW", 100, "TCPTimeWaitOverflow", 7).build();
     CliRun run =
         CliRun.of("report", "--host-root", dir.toString(), "--duration", "0", "--fail-on", "info");
     assertEquals(0, run.code(), run.out());

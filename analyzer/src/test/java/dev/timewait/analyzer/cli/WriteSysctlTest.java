@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,15 +39,11 @@ class WriteSysctlTest {
   @BeforeEach
   void host() {
     host = dir.resolve("host");
-    TestHosts.clientTimeWait(
-            TestHosts.healthy(host)
-                .sysctl("net.ipv4.tcp_timestamps", "0")
-                .sysctl("net.ipv4.tcp_tw_reuse", "0")
-                .sysctl("net.ipv4.ip_local_port_range", "40000 40999"),
-            TestHosts.LOCAL,
-            TestHosts.REMOTE,
-            443,
-            900)
+    HostTreeBuilder.healthy(host)
+        .sysctl("net.ipv4.tcp_timestamps", "0")
+        .sysctl("net.ipv4.tcp_tw_reuse", "0")
+        .sysctl("net.ipv4.ip_local_port_range", "40000 40999")
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 900)
         .build();
     dropIn = dir.resolve("90-timewait.conf");
   }
@@ -77,7 +73,7 @@ class WriteSysctlTest {
   @Test
   void noRecommendationGivesADropInWithoutSettings() throws Exception {
     Path healthy = dir.resolve("healthy");
-    TestHosts.healthy(healthy).build();
+    HostTreeBuilder.healthy(healthy).build();
     CliRun run =
         CliRun.of("report", "--host-root", healthy.toString(), "--write-sysctl", dropIn.toString());
     assertEquals(0, run.code(), run.err());

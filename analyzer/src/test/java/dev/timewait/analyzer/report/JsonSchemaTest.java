@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-import dev.timewait.core.rules.TestHosts;
 import dev.timewait.core.snapshot.SnapshotWriter;
+import dev.timewait.testing.HostTreeBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class JsonSchemaTest {
     assertEquals(List.of(), errors(schema, report(ReportFixtures.busyReport(dir.resolve("a")))));
     assertEquals(
         List.of(),
-        errors(schema, report(ReportFixtures.reportOf(TestHosts.healthy(dir.resolve("b"))))));
+        errors(schema, report(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir.resolve("b"))))));
     assertEquals(
         List.of(),
         errors(
@@ -76,14 +76,7 @@ class JsonSchemaTest {
     String example =
         doc.substring(doc.indexOf("```json") + 7, doc.indexOf("```", doc.indexOf("```json") + 7));
     assertEquals(List.of(), errors(schema, JSON.readTree(example)));
-    String written =
-        SnapshotWriter.toJson(
-            TestHosts.snapshot(
-                "web-1",
-                7,
-                List.of(TestHosts.clientSite("a.B.c(B.java:1)", 5, 1, "[::1]:8080")),
-                TestHosts.recent("a.B.c(B.java:1)", TestHosts.LOCAL, TestHosts.REMOTE + ":443", 3),
-                List.of()));
+    String written = SnapshotWriter.toJson(ReportFixtures.snapshot("web-1"));
     assertEquals(List.of(), errors(schema, JSON.readTree(written)));
     ObjectNode broken = (ObjectNode) JSON.readTree(written);
     broken.put("totals", "10 closes");

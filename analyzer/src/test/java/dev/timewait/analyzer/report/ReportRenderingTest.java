@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.core.snapshot.Snapshot;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +75,7 @@ class ReportRenderingTest {
 
   @Test
   void healthyMarkdownSaysSoPlainly() {
-    String md = new MarkdownReport().render(ReportFixtures.reportOf(TestHosts.healthy(dir)));
+    String md = new MarkdownReport().render(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir)));
     assertTrue(md.contains("`HEALTHY` | Healthy: no tuning is needed"), md);
     assertFalse(md.contains("sysctl -w"));
     assertFalse(md.contains("[!CAUTION]"));
@@ -100,23 +101,11 @@ class ReportRenderingTest {
 
   @Test
   void hostNamesAndSourceLabelsAreEscapedToo() {
-    String host = "<script>window.host=1</script>";
+    Snapshot hostile = ReportFixtures.snapshot("hostile-host");
+    assertEquals("<script>window.host=1</script>", hostile.jvm().hostName());
     String label = "snapshot <script>window.label=1</script>.json";
-    dev.timewait.core.rules.AnalysisInput input =
-        TestHosts.input(
-            TestHosts.healthy(dir),
-            TestHosts.snapshot(
-                host,
-                7,
-                java.util.List.of(TestHosts.clientSite("a.B.c(B.java:1)", 500, 0, "192.0.2.1:443")),
-                java.util.List.of(),
-                java.util.List.of()));
     Report report =
-        ReportBuilder.build(
-            input,
-            dev.timewait.core.rules.Analyzer.standard().analyze(input),
-            java.util.List.of(label),
-            java.time.Instant.EPOCH);
+        ReportFixtures.reportOf(ReportFixtures.input(HostTreeBuilder.healthy(dir), hostile), label);
     String html = new HtmlReport().render(report);
     assertTrue(html.contains("window.host=1"), "the host name is in the report");
     assertTrue(html.contains("window.label=1"), "the label is in the report");
@@ -139,7 +128,7 @@ class ReportRenderingTest {
 
   @Test
   void htmlShowsTheVerdictOnAHealthyHostAndTheAlarmOnABrokenOne() {
-    String healthy = new HtmlReport().render(ReportFixtures.reportOf(TestHosts.healthy(dir)));
+    String healthy = new HtmlReport().render(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir)));
     assertTrue(
         healthy.contains(
             "<div class=\"verdict\" role=\"status\"><h2>Healthy: no tuning is needed</h2>"));

@@ -8,6 +8,7 @@ import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.rules.TestHosts;
 import dev.timewait.core.rules.Thresholds;
 import dev.timewait.core.snapshot.Snapshot;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -54,9 +55,9 @@ class TopSamplerTest {
             "web-1",
             101,
             List.of(
-                TestHosts.clientSite(SITE, churnActive, 0, TestHosts.REMOTE + ":443"),
-                TestHosts.clientSite(QUIET, 10, 0, TestHosts.REMOTE + ":443")),
-            TestHosts.recent(SITE, TestHosts.LOCAL, TestHosts.REMOTE + ":443", 150),
+                TestHosts.clientSite(SITE, churnActive, 0, HostTreeBuilder.REMOTE + ":443"),
+                TestHosts.clientSite(QUIET, 10, 0, HostTreeBuilder.REMOTE + ":443")),
+            TestHosts.recent(SITE, HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE + ":443", 150),
             List.of());
     return new Snapshot(
         s.schema(),
@@ -76,7 +77,8 @@ class TopSamplerTest {
 
   @Test
   void ratesSharesAndFindingEvents() {
-    TestHosts.clientTimeWait(TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 80)
+    HostTreeBuilder.healthy(dir)
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 80)
         .build();
     TopSampler sampler =
         new TopSampler(
@@ -114,7 +116,8 @@ class TopSamplerTest {
 
   @Test
   void viewSortsSelectsAndShowsStacks() {
-    TestHosts.clientTimeWait(TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 80)
+    HostTreeBuilder.healthy(dir)
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 80)
         .build();
     TopSampler sampler =
         new TopSampler(

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ConnectionTableBuilderTest {
   }
 
   ConnectionTable table(HostTreeBuilder tree) {
-    return new LinuxProcCollector(tree.build()).sampleTable().table();
+    return new LinuxProcCollector(HostRoot.of(tree.build())).sampleTable().table();
   }
 
   @Test

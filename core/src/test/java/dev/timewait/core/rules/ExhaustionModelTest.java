@@ -2,17 +2,16 @@ package dev.timewait.core.rules;
 
 import static dev.timewait.core.rules.RulesTest.all;
 import static dev.timewait.core.rules.RulesTest.find;
-import static dev.timewait.core.rules.TestHosts.LOCAL;
-import static dev.timewait.core.rules.TestHosts.churn;
-import static dev.timewait.core.rules.TestHosts.healthy;
 import static dev.timewait.core.rules.TestHosts.input;
+import static dev.timewait.testing.HostTreeBuilder.LOCAL;
+import static dev.timewait.testing.HostTreeBuilder.healthy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.host.HostTreeBuilder;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class ExhaustionModelTest {
 
   @Test
   void forecastsTheTimeToExhaustionWithoutReuse() {
-    AnalysisInput input = input(churn(namespace("off", "0", "1"), LOCAL, PEER, 8080, 400, 40));
+    AnalysisInput input = input(namespace("off", "0", "1").churn(LOCAL, PEER, 8080, 400, 40));
     DestinationUse use = Destinations.of(input).get(0);
     assertEquals(400, use.blocked());
     assertEquals(40, use.ratePerSecond(), 0.5);
@@ -64,7 +63,7 @@ class ExhaustionModelTest {
 
   @Test
   void reuseOneTakesOverAllButTheYoungest() {
-    AnalysisInput input = input(churn(namespace("on", "1", "1"), LOCAL, PEER, 8080, 400, 40));
+    AnalysisInput input = input(namespace("on", "1", "1").churn(LOCAL, PEER, 8080, 400, 40));
     DestinationUse use = Destinations.of(input).get(0);
     assertTrue(use.reuse());
     assertEquals(40, use.blocked(), 1, "only the last second's sockets");
@@ -89,7 +88,7 @@ class ExhaustionModelTest {
   @Test
   void reuseTwoCoversLoopbackOnly() {
     HostTreeBuilder tree = namespace("two", "2", "1");
-    churn(tree, LOCAL, PEER, 8080, 400, 40);
+    tree.churn(LOCAL, PEER, 8080, 400, 40);
     for (int i = 0; i < 900; i++) {
       tree.timeWait("127.0.0.1", 40000 + i, "127.0.0.1", 8081, 59.9 - i / 40.0);
     }
@@ -109,7 +108,7 @@ class ExhaustionModelTest {
 
   @Test
   void timestampsOffDefeatReuse() {
-    AnalysisInput input = input(churn(namespace("nots", "1", "0"), LOCAL, PEER, 8080, 400, 40));
+    AnalysisInput input = input(namespace("nots", "1", "0").churn(LOCAL, PEER, 8080, 400, 40));
     Finding finding = find(input, "PORT_EXHAUSTION_RISK");
     assertEquals(Severity.CRITICAL, finding.severity());
     assertTrue(all(finding).contains("tcp_timestamps = 0, so it takes over nothing"), all(finding));
@@ -137,7 +136,7 @@ class ExhaustionModelTest {
   @Test
   void aSlowSteadyChurnIsNoRisk() {
     // 5 connections/s settle at 300 of 1,000 ports
-    AnalysisInput input = input(churn(namespace("slow", "0", "1"), LOCAL, PEER, 8080, 300, 5));
+    AnalysisInput input = input(namespace("slow", "0", "1").churn(LOCAL, PEER, 8080, 300, 5));
     assertNull(find(input, "PORT_EXHAUSTION_RISK"));
     DestinationUse use = Destinations.of(input).get(0);
     assertEquals(0.3, use.steadyShare(), 0.02);

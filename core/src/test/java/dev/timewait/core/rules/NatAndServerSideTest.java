@@ -2,15 +2,15 @@ package dev.timewait.core.rules;
 
 import static dev.timewait.core.rules.RulesTest.all;
 import static dev.timewait.core.rules.RulesTest.find;
-import static dev.timewait.core.rules.TestHosts.healthy;
 import static dev.timewait.core.rules.TestHosts.input;
+import static dev.timewait.testing.HostTreeBuilder.healthy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.host.HostTreeBuilder;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,7 +109,7 @@ class NatAndServerSideTest {
     HostTreeBuilder tree =
         healthy(dir.resolve("stopped")).sysctl("net.ipv4.ip_local_port_range", "32768\t60999");
     for (int i = 0; i < 3000; i++) {
-      tree.timeWait(TestHosts.LOCAL, 8081, "198.51.100." + (i % 40), 40000 + i, 30);
+      tree.timeWait(HostTreeBuilder.LOCAL, 8081, "198.51.100." + (i % 40), 40000 + i, 30);
     }
     AnalysisInput input = input(tree);
     Finding finding = find(input, "SERVER_ACTIVE_CLOSE");

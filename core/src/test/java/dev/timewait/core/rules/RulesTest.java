@@ -1,14 +1,13 @@
 package dev.timewait.core.rules;
 
-import static dev.timewait.core.rules.TestHosts.LOCAL;
-import static dev.timewait.core.rules.TestHosts.REMOTE;
 import static dev.timewait.core.rules.TestHosts.clientSite;
-import static dev.timewait.core.rules.TestHosts.clientTimeWait;
-import static dev.timewait.core.rules.TestHosts.healthy;
 import static dev.timewait.core.rules.TestHosts.input;
 import static dev.timewait.core.rules.TestHosts.recent;
 import static dev.timewait.core.rules.TestHosts.sample;
 import static dev.timewait.core.rules.TestHosts.snapshot;
+import static dev.timewait.testing.HostTreeBuilder.LOCAL;
+import static dev.timewait.testing.HostTreeBuilder.REMOTE;
+import static dev.timewait.testing.HostTreeBuilder.healthy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.HostTreeBuilder;
-import dev.timewait.core.host.TcpState;
 import dev.timewait.core.snapshot.CloseWaitStats;
 import dev.timewait.core.snapshot.Role;
+import dev.timewait.testing.HostTreeBuilder;
+import dev.timewait.testing.KernelTcpTable;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
@@ -78,7 +77,7 @@ class RulesTest {
     @Test
     void privateAddressIsANatSignal() {
       HostTreeBuilder tree = oldKernel(true);
-      clientTimeWait(tree, "10.1.2.3", REMOTE, 80, 1);
+      tree.clientTimeWait("10.1.2.3", REMOTE, 80, 1);
       tree.file(
           "/proc/net/fib_trie",
           "Local:\n  +-- 10.1.2.0/24 2 0 2\n     |-- 10.1.2.3\n        /32 host LOCAL\n");
@@ -195,7 +194,7 @@ class RulesTest {
       if (delayFile) {
         tree.sysctl("net.ipv4.tcp_tw_reuse_delay", "1000");
       }
-      return clientTimeWait(tree, LOCAL, REMOTE, 443, 60);
+      return tree.clientTimeWait(LOCAL, REMOTE, 443, 60);
     }
 
     @Test
@@ -235,8 +234,9 @@ class RulesTest {
       Finding finding =
           find(
               input(
-                  clientTimeWait(
-                      healthy(dir).sysctl("net.ipv4.tcp_tw_reuse", "0"), LOCAL, REMOTE, 443, 60)),
+                  healthy(dir)
+                      .sysctl("net.ipv4.tcp_tw_reuse", "0")
+                      .clientTimeWait(LOCAL, REMOTE, 443, 60)),
               "TW_REUSE_RECOMMENDED");
       assertNotNull(finding);
       assertEquals(Severity.WARNING, finding.severity());
@@ -253,15 +253,16 @@ class RulesTest {
       assertNull(
           find(
               input(
-                  clientTimeWait(
-                      healthy(dir).sysctl("net.ipv4.tcp_tw_reuse", "1"), LOCAL, REMOTE, 443, 60)),
+                  healthy(dir)
+                      .sysctl("net.ipv4.tcp_tw_reuse", "1")
+                      .clientTimeWait(LOCAL, REMOTE, 443, 60)),
               "TW_REUSE_RECOMMENDED"));
     }
 
     @Test
     void loopbackChurnWithReuseTwoIsCovered() {
       // 60 TIME_WAIT sockets over the last minute: tcp_tw_reuse = 2 takes over all but the newest
-      AnalysisInput input = input(clientTimeWait(healthy(dir), "127.0.0.1", "127.0.0.1", 8080, 60));
+      AnalysisInput input = input(healthy(dir).clientTimeWait("127.0.0.1", "127.0.0.1", 8080, 60));
       assertNull(find(input, "TW_REUSE_RECOMMENDED"));
       assertNull(find(input, "PORT_EXHAUSTION_RISK"));
     }
@@ -450,7 +451,7 @@ class RulesTest {
     void halfTheRangeIsAWarning() {
       Finding finding =
           find(
-              input(clientTimeWait(healthy(dir), LOCAL, "198.51.100.9", 443, 55)),
+              input(healthy(dir).clientTimeWait(LOCAL, "198.51.100.9", 443, 55)),
               "PORT_EXHAUSTION_RISK");
       assertNotNull(finding);
       assertEquals(Severity.WARNING, finding.severity());
@@ -462,16 +463,16 @@ class RulesTest {
     void mostOfTheRangeIsCritical() {
       Finding finding =
           find(
-              input(clientTimeWait(healthy(dir), LOCAL, "198.51.100.9", 443, 85)),
+              input(healthy(dir).clientTimeWait(LOCAL, "198.51.100.9", 443, 85)),
               "PORT_EXHAUSTION_RISK");
       assertEquals(Severity.CRITICAL, finding.severity());
     }
 
     @Test
     void establishedConnectionsCountToo() {
-      HostTreeBuilder tree = clientTimeWait(healthy(dir), LOCAL, "198.51.100.9", 443, 30);
+      HostTreeBuilder tree = healthy(dir).clientTimeWait(LOCAL, "198.51.100.9", 443, 30);
       for (int i = 0; i < 30; i++) {
-        tree.socket(TcpState.ESTABLISHED, LOCAL, 40050 + i, "198.51.100.9", 443);
+        tree.socket(KernelTcpTable.ESTABLISHED, LOCAL, 40050 + i, "198.51.100.9", 443);
       }
       assertNotNull(find(input(tree), "PORT_EXHAUSTION_RISK"));
     }
@@ -480,19 +481,16 @@ class RulesTest {
     void fewSocketsAreFine() {
       assertNull(
           find(
-              input(clientTimeWait(healthy(dir), LOCAL, "198.51.100.9", 443, 10)),
+              input(healthy(dir).clientTimeWait(LOCAL, "198.51.100.9", 443, 10)),
               "PORT_EXHAUSTION_RISK"));
     }
 
     @Test
     void reservedPortsShrinkTheRange() {
       HostTreeBuilder tree =
-          clientTimeWait(
-              healthy(dir).sysctl("net.ipv4.ip_local_reserved_ports", "40050-40089"),
-              LOCAL,
-              "198.51.100.9",
-              443,
-              35);
+          healthy(dir)
+              .sysctl("net.ipv4.ip_local_reserved_ports", "40050-40089")
+              .clientTimeWait(LOCAL, "198.51.100.9", 443, 35);
       Finding finding = find(input(tree), "PORT_EXHAUSTION_RISK");
       assertNotNull(finding);
       assertTrue(all(finding).contains("of 60 usable ports"), all(finding));
@@ -540,7 +538,7 @@ class RulesTest {
     HostTreeBuilder withCloseWait(Path at, int count) {
       HostTreeBuilder tree = healthy(at);
       for (int i = 0; i < count; i++) {
-        tree.socket(TcpState.CLOSE_WAIT, LOCAL, 40000 + (i % 100), "198.51.100.20", 9000 + i);
+        tree.socket(KernelTcpTable.CLOSE_WAIT, LOCAL, 40000 + (i % 100), "198.51.100.20", 9000 + i);
       }
       return tree;
     }

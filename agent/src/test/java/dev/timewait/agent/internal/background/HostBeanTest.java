@@ -10,7 +10,7 @@ import dev.timewait.agent.internal.jmx.HostBean;
 import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.linux.LinuxProcCollector;
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +23,9 @@ class HostBeanTest {
 
   @TempDir Path dir;
 
-  private static HostMonitor monitor(HostRoot root) {
+  private static HostMonitor monitor(Path root) {
     return new HostMonitor(
-        () -> new LinuxProcCollector(root),
+        () -> new LinuxProcCollector(HostRoot.of(root)),
         new CloseRecorder(10, 10, 64),
         new AgentErrors(),
         1000,
@@ -34,7 +34,7 @@ class HostBeanTest {
 
   @Test
   void beforeTheFirstSampleNoNumberIsMadeUp() {
-    HostBean bean = new HostBean(monitor(TestHosts.healthy(dir).build()));
+    HostBean bean = new HostBean(monitor(HostTreeBuilder.healthy(dir).build()));
     assertNull(bean.getTimeWait());
     assertNull(bean.getCloseWait());
     assertNull(bean.getConfirmedTimeWait());
@@ -50,8 +50,8 @@ class HostBeanTest {
   void afterASampleTheKnownNumbersAreThereAndAMissingSettingStaysAbsent() {
     HostMonitor monitor =
         monitor(
-            TestHosts.clientTimeWait(
-                    TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 12)
+            HostTreeBuilder.healthy(dir)
+                .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 12)
                 .build());
     HostBean bean = new HostBean(monitor);
     monitor.sampleTable(System.currentTimeMillis());
@@ -68,7 +68,7 @@ class HostBeanTest {
   void anOldKernelShowsItsRecycleSetting() {
     HostMonitor monitor =
         monitor(
-            TestHosts.healthy(dir)
+            HostTreeBuilder.healthy(dir)
                 .kernel("4.9.0-19-amd64")
                 .sysctl("net.ipv4.tcp_tw_recycle", "1")
                 .build());

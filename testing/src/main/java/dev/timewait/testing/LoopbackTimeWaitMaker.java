@@ -1,6 +1,5 @@
-package dev.timewait.core.host;
+package dev.timewait.testing;
 
-import dev.timewait.core.host.linux.ProcNetTcpParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -9,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +23,6 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
 
   private final ServerSocket server;
   private final boolean serverClosesFirst;
-  private final Thread acceptor;
   private final AtomicLong handled = new AtomicLong();
 
   private LoopbackTimeWaitMaker(InetAddress address, boolean serverClosesFirst) throws IOException {
@@ -31,7 +30,8 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(address, 0), 4096);
     this.serverClosesFirst = serverClosesFirst;
-    this.acceptor = new Thread(this::acceptLoop, "timewait-test-acceptor-" + server.getLocalPort());
+    Thread acceptor =
+        new Thread(this::acceptLoop, "timewait-test-acceptor-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
@@ -54,31 +54,13 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
       throws IOException {
     for (int attempt = 0; ; attempt++) {
       LoopbackTimeWaitMaker maker = new LoopbackTimeWaitMaker(address, serverClosesFirst);
-      if (attempt == 20 || !inTimeWait(maker.port())) {
+      if (attempt == 20
+          || !KernelTcpTable.available()
+          || KernelTcpTable.read().timeWait(Set.of(maker.port())).isEmpty()) {
         return maker;
       }
       maker.close();
     }
-  }
-
-  private static boolean inTimeWait(int port) {
-    boolean[] found = {false};
-    ProcNetTcpParser parser = new ProcNetTcpParser();
-    for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-      try (InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(file))) {
-        parser.parse(
-            in,
-            row -> {
-              found[0] |=
-                  row.state == TcpState.TIME_WAIT.code()
-                      && (row.localPort == port || row.remotePort == port);
-              return !found[0];
-            });
-      } catch (IOException e) {
-        return false; // not Linux: nothing to avoid
-      }
-    }
-    return found[0];
   }
 
   /** The listening port. */
@@ -96,19 +78,19 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
    * address {@code source} (null: chosen by the kernel), and returns their 4-tuples as seen from
    * the client.
    */
-  public List<SocketPair> connect(int count, int threads, InetAddress source) {
+  public List<Tuple> connect(int count, int threads, InetAddress source) {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<List<SocketPair>>> parts = new ArrayList<>();
+      List<Future<List<Tuple>>> parts = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int share = count / threads + (t < count % threads ? 1 : 0);
         parts.add(pool.submit(() -> connectSerially(share, source)));
       }
-      List<SocketPair> pairs = new ArrayList<>(count);
-      for (Future<List<SocketPair>> part : parts) {
-        pairs.addAll(part.get());
+      List<Tuple> tuples = new ArrayList<>(count);
+      for (Future<List<Tuple>> part : parts) {
+        tuples.addAll(part.get());
       }
-      return pairs;
+      return tuples;
     } catch (Exception e) {
       throw new IllegalStateException("making TIME_WAIT sockets failed", e);
     } finally {
@@ -116,8 +98,8 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
     }
   }
 
-  private List<SocketPair> connectSerially(int count, InetAddress source) throws IOException {
-    List<SocketPair> pairs = new ArrayList<>(count);
+  private List<Tuple> connectSerially(int count, InetAddress source) throws IOException {
+    List<Tuple> tuples = new ArrayList<>(count);
     byte[] one = new byte[1];
     for (int i = 0; i < count; i++) {
       try (Socket socket = new Socket()) {
@@ -125,22 +107,13 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
           socket.bind(new InetSocketAddress(source, 0));
         }
         socket.connect(endpoint());
-        pairs.add(pair(socket));
+        tuples.add(Tuple.of(socket));
         if (serverClosesFirst && socket.getInputStream().read(one) >= 0) {
           throw new IOException("server sent data instead of closing");
         }
       }
     }
-    return pairs;
-  }
-
-  /** The 4-tuple of a connected socket, from its own side. */
-  public static SocketPair pair(Socket socket) {
-    return new SocketPair(
-        IpAddresses.format(socket.getLocalAddress().getAddress()),
-        socket.getLocalPort(),
-        IpAddresses.format(socket.getInetAddress().getAddress()),
-        socket.getPort());
+    return tuples;
   }
 
   private void acceptLoop() {

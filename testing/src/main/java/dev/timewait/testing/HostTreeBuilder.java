@@ -1,7 +1,9 @@
-package dev.timewait.core.host;
+package dev.timewait.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ import java.util.Locale;
  * need a host in a given state:
  *
  * <pre>{@code
- * HostRoot root = HostTreeBuilder.in(tempDir)
+ * Path root = HostTreeBuilder.in(tempDir)
  *     .kernel("4.9.0")
  *     .sysctl("net.ipv4.tcp_tw_recycle", "1")
  *     .sysctlConf("/etc/sysctl.d/10-net.conf", "net.ipv4.tcp_tw_recycle = 1")
@@ -22,7 +24,8 @@ import java.util.Locale;
  *     .build();
  * }</pre>
  *
- * Files not set are absent, which the collector reads as unknown.
+ * Files not set are absent, which the collector reads as unknown. The tables are written in the
+ * kernel's own format (little-endian hex words), which {@link KernelTcpTable} reads back.
  */
 public final class HostTreeBuilder {
 
@@ -34,9 +37,39 @@ public final class HostTreeBuilder {
     this.dir = dir;
   }
 
+  /** A public (not private, not CGNAT) address of the host {@link #healthy} describes. */
+  public static final String LOCAL = "203.0.113.5";
+
+  /** A public remote. */
+  public static final String REMOTE = "198.51.100.7";
+
   /** A builder writing under {@code dir}. */
   public static HostTreeBuilder in(Path dir) {
     return new HostTreeBuilder(dir);
+  }
+
+  /**
+   * A healthy current host: kernel 6.1, defaults, a 100-port ephemeral range (40000-40099) so that
+   * tests reach port limits with few sockets, a few TIME_WAIT sockets, no NAT.
+   */
+  public static HostTreeBuilder healthy(Path dir) {
+    return in(dir)
+        .kernel("6.1.0-28-amd64")
+        .sysctl("net.ipv4.tcp_tw_reuse", "2")
+        .sysctl("net.ipv4.tcp_timestamps", "1")
+        .sysctl("net.ipv4.tcp_fin_timeout", "60")
+        .sysctl("net.ipv4.tcp_max_tw_buckets", "262144")
+        .sysctl("net.ipv4.ip_local_port_range", "40000\t40099")
+        .sysctl("net.ipv4.ip_local_reserved_ports", "")
+        .sysctl("net.ipv4.ip_forward", "0")
+        .sockstat(20, 3)
+        .tcpExt("TW", 100, "PAWSActive", 0, "PAWSEstab", 0, "TCPTimeWaitOverflow", 0)
+        .interfaces("lo", "eth0")
+        .listen(8080)
+        .socket(KernelTcpTable.ESTABLISHED, LOCAL, 8080, REMOTE, 51000)
+        .timeWait(LOCAL, 40001, REMOTE, 443, 50)
+        .timeWait(LOCAL, 40002, REMOTE, 443, 25)
+        .timeWait(LOCAL, 40003, "198.51.100.8", 5432, 5);
   }
 
   /** A file with the given content, at a host path such as {@code /proc/net/dev}. */
@@ -104,14 +137,17 @@ public final class HostTreeBuilder {
     return file("/proc/net/dev", text.toString());
   }
 
-  /** A socket in {@code state} in {@code /proc/net/tcp} (IPv4) or {@code tcp6} (IPv6 addresses). */
+  /**
+   * A socket in {@code state} (the kernel's code, e.g. {@link KernelTcpTable#ESTABLISHED}) in
+   * {@code /proc/net/tcp} (IPv4) or {@code tcp6} (IPv6 addresses).
+   */
   public HostTreeBuilder socket(
-      TcpState state, String localIp, int localPort, String remoteIp, int remotePort) {
+      int state, String localIp, int localPort, String remoteIp, int remotePort) {
     return socket(state, localIp, localPort, remoteIp, remotePort, 60);
   }
 
   private HostTreeBuilder socket(
-      TcpState state,
+      int state,
       String localIp,
       int localPort,
       String remoteIp,
@@ -121,7 +157,7 @@ public final class HostTreeBuilder {
     byte[] remote = literal(remoteIp);
     List<String> rows = local.length == 4 ? tcp : tcp6;
     String timer =
-        state == TcpState.TIME_WAIT
+        state == KernelTcpTable.TIME_WAIT
             ? String.format(Locale.ROOT, "03:%08X", Math.round(remainingSeconds * 100))
             : "00:00000000";
     rows.add(
@@ -133,35 +169,62 @@ public final class HostTreeBuilder {
             localPort,
             hexWords(remote),
             remotePort,
-            state.code(),
+            state,
             timer));
     return this;
   }
 
-  /** A TIME_WAIT socket with 60 s left: it has just entered TIME_WAIT. */
+  /** A TIME_WAIT socket with 60 s left. */
   public HostTreeBuilder timeWait(String localIp, int localPort, String remoteIp, int remotePort) {
-    return socket(TcpState.TIME_WAIT, localIp, localPort, remoteIp, remotePort);
+    return socket(KernelTcpTable.TIME_WAIT, localIp, localPort, remoteIp, remotePort);
   }
 
-  /** A TIME_WAIT socket with {@code remainingSeconds} of its 60 s left. */
+  /** A TIME_WAIT socket with {@code remainingSeconds} of its 60 s left (its age is the rest). */
   public HostTreeBuilder timeWait(
       String localIp, int localPort, String remoteIp, int remotePort, double remainingSeconds) {
-    return socket(TcpState.TIME_WAIT, localIp, localPort, remoteIp, remotePort, remainingSeconds);
+    return socket(
+        KernelTcpTable.TIME_WAIT, localIp, localPort, remoteIp, remotePort, remainingSeconds);
+  }
+
+  /**
+   * {@code count} client TIME_WAIT sockets from {@code local}, ports from 40000, to {@code remote},
+   * made at a steady rate over the last 60 s (their ages spread evenly): {@code count / 60}
+   * connections a second.
+   */
+  public HostTreeBuilder clientTimeWait(String local, String remote, int port, int count) {
+    for (int i = 0; i < count; i++) {
+      timeWait(local, 40000 + i, remote, port, 60.0 - 60.0 * i / count);
+    }
+    return this;
+  }
+
+  /**
+   * {@code count} client TIME_WAIT sockets made at {@code perSecond} connections a second, the
+   * newest just now: a churn that started {@code count / perSecond} seconds ago.
+   */
+  public HostTreeBuilder churn(String local, String remote, int port, int count, double perSecond) {
+    for (int i = 0; i < count; i++) {
+      timeWait(local, 40000 + i, remote, port, 60.0 - i / perSecond);
+    }
+    return this;
   }
 
   /** A listening socket on all IPv4 addresses. */
   public HostTreeBuilder listen(int port) {
-    return socket(TcpState.LISTEN, "0.0.0.0", port, "0.0.0.0", 0);
+    return socket(KernelTcpTable.LISTEN, "0.0.0.0", port, "0.0.0.0", 0);
   }
 
-  /** Writes the connection tables (if any socket was added) and returns the root. */
-  public HostRoot build() {
+  /**
+   * Writes the connection tables (if any socket was added) and returns the tree's root, for core's
+   * {@code HostRoot.of(..)}.
+   */
+  public Path build() {
     String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when\n";
     if (!tcp.isEmpty() || !tcp6.isEmpty()) {
       file("/proc/net/tcp", header + String.join("\n", tcp) + (tcp.isEmpty() ? "" : "\n"));
       file("/proc/net/tcp6", header + String.join("\n", tcp6) + (tcp6.isEmpty() ? "" : "\n"));
     }
-    return HostRoot.of(dir);
+    return dir;
   }
 
   private static String keyedPair(String section, Object... namesAndValues) {
@@ -175,13 +238,9 @@ public final class HostTreeBuilder {
   }
 
   private static byte[] literal(String ip) {
-    String canonical = IpAddresses.canonical(ip);
-    if (canonical == null) {
-      throw new IllegalArgumentException("not an IP literal: " + ip);
-    }
     try {
-      return java.net.InetAddress.getByName(ip.replace("[", "").replace("]", "")).getAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(Tuple.ip(ip)).getAddress();
+    } catch (UnknownHostException e) {
       throw new IllegalArgumentException(ip, e);
     }
   }

@@ -1,4 +1,4 @@
-package dev.timewait.core.host;
+package dev.timewait.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,11 +6,15 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** The kernel's TIME_WAIT list as {@code ss -tan state time-wait} prints it. */
+/**
+ * The kernel's TIME_WAIT list as {@code ss -tan state time-wait} prints it: a second view of the
+ * kernel, read over netlink rather than from {@code /proc}.
+ */
 public final class SsTimeWait {
 
   private SsTimeWait() {}
 
+  /** Whether the {@code ss} command (iproute2) runs here. */
   public static boolean available() {
     try {
       Process process = new ProcessBuilder("ss", "-V").redirectErrorStream(true).start();
@@ -25,40 +29,25 @@ public final class SsTimeWait {
   }
 
   /** TIME_WAIT 4-tuples where either port is one of {@code ports}. */
-  public static Set<SocketPair> pairs(Set<Integer> ports) throws IOException, InterruptedException {
+  public static Set<Tuple> tuples(Set<Integer> ports) throws IOException, InterruptedException {
     Process process =
         new ProcessBuilder("ss", "-tanH", "state", "time-wait").redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("ss failed: " + output);
     }
-    Set<SocketPair> pairs = new HashSet<>();
+    Set<Tuple> tuples = new HashSet<>();
     for (String line : output.split("\n")) {
       // Recv-Q Send-Q Local:Port Peer:Port [Process]
       String[] fields = line.trim().split("\\s+");
       if (fields.length < 4) {
         continue;
       }
-      SocketPair pair = pair(fields[2], fields[3]);
-      if (pair != null && (ports.contains(pair.localPort()) || ports.contains(pair.remotePort()))) {
-        pairs.add(pair);
+      Tuple tuple = Tuple.parse(fields[2], fields[3]);
+      if (ports.contains(tuple.localPort()) || ports.contains(tuple.remotePort())) {
+        tuples.add(tuple);
       }
     }
-    return pairs;
-  }
-
-  private static SocketPair pair(String local, String remote) {
-    int l = local.lastIndexOf(':');
-    int r = remote.lastIndexOf(':');
-    String localIp = IpAddresses.canonical(local.substring(0, l));
-    String remoteIp = IpAddresses.canonical(remote.substring(0, r));
-    if (localIp == null || remoteIp == null) {
-      return null;
-    }
-    return new SocketPair(
-        localIp,
-        Integer.parseInt(local.substring(l + 1)),
-        remoteIp,
-        Integer.parseInt(remote.substring(r + 1)));
+    return tuples;
   }
 }
