@@ -77,7 +77,11 @@ public class SocketEventBenchmark {
     // In the agent its own frames are skipped by class loader; here they share the benchmark's.
     resolver =
         new SiteResolver(
-            List.of(SocketEventHandler.class.getName(), JdkFrames.PREFIX), 8, 4000, null);
+            List.of(SocketEventHandler.class.getName(), JdkFrames.PREFIX),
+            List.of(),
+            8,
+            4000,
+            null);
     CloseRecorder recorder = new CloseRecorder(1000, 1000, 131072);
     handler =
         new SocketEventHandler(
