@@ -16,17 +16,16 @@ import java.util.jar.JarFile;
 /**
  * Loads the agent's internals and their libraries from the {@code inst/} folder of the agent jar.
  * Entries there are invisible to the application's class loader, so the agent's copies of Byte
- * Buddy, OSHI, Jackson and the rest cannot clash with the application's own.
+ * Buddy and the rest cannot clash with the application's own. Not parallel capable on purpose: a
+ * parallel-capable loader keeps a lock object for every class name it is ever asked for, JDK names
+ * included (some 2,800 entries, 0.3 MB of heap for good), and the agent loads its classes on one or
+ * two threads.
  */
 final class AgentClassLoader extends ClassLoader {
   static final String PREFIX = "inst/";
 
   /** Defined in the boot loader by the agent; a copy in this loader would split the bridge. */
   private static final String BRIDGE_PACKAGE = "dev.timewait.agent.bootstrap.";
-
-  static {
-    registerAsParallelCapable();
-  }
 
   private final JarFile jar;
   private final String jarUrl;
@@ -56,6 +55,25 @@ final class AgentClassLoader extends ClassLoader {
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
     }
+  }
+
+  /**
+   * The agent's own resources straight from the open jar, before the JDK's: through {@link
+   * #findResource}'s URL each read would open the jar a second time (a dozen {@code sun.net.www}
+   * classes), and asking the platform loader first searches every JDK module, both before {@code
+   * main}. The jar's {@code inst/} folder holds nothing but the agent and its libraries.
+   */
+  @Override
+  public InputStream getResourceAsStream(String name) {
+    JarEntry entry = jar.getJarEntry(PREFIX + name);
+    if (entry != null) {
+      try {
+        return jar.getInputStream(entry);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+    return getParent().getResourceAsStream(name);
   }
 
   @Override

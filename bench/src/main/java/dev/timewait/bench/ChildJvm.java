@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +49,13 @@ final class ChildJvm implements AutoCloseable {
         new ProcessBuilder(command(jvmOptions, main, args))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start());
+  }
+
+  /** As {@link #start}, with the child's stderr in {@code stderr} for the caller to read. */
+  static ChildJvm start(List<String> jvmOptions, Path stderr, Class<?> main, String... args)
+      throws IOException {
+    return new ChildJvm(
+        new ProcessBuilder(command(jvmOptions, main, args)).redirectError(stderr.toFile()).start());
   }
 
   /** The value after the first output line starting with {@code prefix + " "}. */

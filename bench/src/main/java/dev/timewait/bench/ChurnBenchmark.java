@@ -2,172 +2,250 @@ package dev.timewait.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Close-path overhead: loopback connection churn (connect, accept, a small request and reply, the
- * client closes first, the server closes on EOF) in child JVMs without and with the agent (default
- * options: full attribution), alternating A and B each round, both orders. Two set-ups: client and
- * server in one JVM, and the server in a JVM of its own without the agent.
+ * Close-path overhead: a loopback churn (connect, one byte each way, the client closes first, the
+ * server closes on EOF) with client and server in one child JVM, without (A) and with (B) the agent
+ * at default options (full attribution, host sampling, findings, JMX), A-B in even rounds and B-A
+ * in odd ones. One client thread is latency-bound (a request/response client); four on two cores
+ * are CPU-bound. Each child warms up (the JIT compiles the socket paths and the agent), then counts
+ * connections; the ratio is the median of the per-round B/A.
  *
- * <p>{@code run AGENT_JAR [rounds [warm-up seconds [measured seconds]]]} runs the comparison;
- * {@code server} and {@code client TARGETS|same WARM_UP MEASURED} are the child JVMs' roles. Each
- * destination (an address of 127.0.2.x and a port) has its own range of ephemeral ports, and {@code
- * connect()} takes over loopback TIME_WAIT 4-tuples older than a second ({@code tcp_tw_reuse}), so
- * the clients never run short of ports. At some 20,000 connections a second the host's TIME_WAIT
- * table ({@code tcp_max_tw_buckets}) fills up during the run: the kernel then closes further
- * connections without TIME_WAIT, which changes nothing measured here.
+ * <p>{@code run AGENT_JAR ROUNDS WARM_UP MEASURED THREADS[,THREADS...]} prints one row per thread
+ * count; {@code client THREADS WARM_UP MEASURED} is the child. Sixteen servers on 127.0.2.1-4 (four
+ * ports each) give every client its own ephemeral ranges, and {@code connect()} takes over loopback
+ * TIME_WAIT 4-tuples older than a second ({@code tcp_tw_reuse}), so the clients never run short of
+ * ports; at these rates the host's TIME_WAIT table fills up, which changes nothing measured here.
+ * The child counts {@code OutOfMemoryError}s of the application's own threads ({@link
+ * HostTableBenchmark} runs it with small heaps).
  */
 public final class ChurnBenchmark {
   private static final int ADDRESSES = 4;
   private static final int PORTS_PER_ADDRESS = 4;
-  private static final int CLIENT_THREADS = 2;
+  private static final int READ_TIMEOUT_MILLIS = 10_000;
 
   private ChurnBenchmark() {}
+
+  /** What one child reported. */
+  static final class Outcome {
+    final double rate;
+    final long applicationOutOfMemory;
+    final String failure;
+    final String stderr;
+
+    Outcome(double rate, long applicationOutOfMemory, String failure, String stderr) {
+      this.rate = rate;
+      this.applicationOutOfMemory = applicationOutOfMemory;
+      this.failure = failure;
+      this.stderr = stderr;
+    }
+
+    /** Lines of stderr naming an {@code OutOfMemoryError}, the agent's own lines apart. */
+    long outOfMemoryLines(boolean agentLines) {
+      return stderr
+          .lines()
+          .filter(l -> l.contains("OutOfMemoryError"))
+          .filter(l -> l.startsWith("timewait:") == agentLines)
+          .count();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "run":
+        List<Integer> threads = new ArrayList<>();
+        for (String t : args[5].split(",")) {
+          threads.add(Integer.parseInt(t));
+        }
         run(
             args[1],
-            args.length > 2 ? Integer.parseInt(args[2]) : 5,
-            args.length > 3 ? Double.parseDouble(args[3]) : 3.0,
-            args.length > 4 ? Double.parseDouble(args[4]) : 3.0);
-        break;
-      case "server":
-        List<ServerSocket> servers = servers();
-        System.out.println("targets " + targets(servers));
-        System.in.read(); // until the parent closes our stdin or ends us
+            Integer.parseInt(args[2]),
+            Double.parseDouble(args[3]),
+            Double.parseDouble(args[4]),
+            threads);
         break;
       case "client":
-        List<ServerSocket> own = args[1].equals("same") ? servers() : List.of();
-        String targets = own.isEmpty() ? args[1] : targets(own);
-        System.out.println(
-            "rate "
-                + churn(parse(targets), Double.parseDouble(args[2]), Double.parseDouble(args[3])));
-        System.exit(0);
+        client(Integer.parseInt(args[1]), Double.parseDouble(args[2]), Double.parseDouble(args[3]));
         break;
       default:
         throw new IllegalArgumentException(args[0]);
     }
   }
 
-  private static void run(String agentJar, int rounds, double warmUp, double measured)
+  private static void run(
+      String agentJar, int rounds, double warmUp, double measured, List<Integer> threadCounts)
       throws Exception {
     List<String> withAgent = List.of("-javaagent:" + agentJar);
-    String[] seconds = {Double.toString(warmUp), Double.toString(measured)};
-    double[][] same = new double[2][rounds];
-    double[][] two = new double[2][rounds];
-    try (ChildJvm server = ChildJvm.start(List.of(), ChurnBenchmark.class, "server")) {
-      String targets = server.await("targets");
+    for (int threads : threadCounts) {
+      double[][] rates = new double[2][rounds];
       for (int round = 0; round < rounds; round++) {
-        // A then B in even rounds, B then A in odd ones: neither always runs on a warmer host
         for (int k = 0; k < 2; k++) {
           int variant = (round + k) % 2;
-          List<String> options = variant == 0 ? List.of() : withAgent;
-          same[variant][round] = client(options, "same", seconds);
-          two[variant][round] = client(options, targets, seconds);
+          Outcome o = child(variant == 0 ? List.of() : withAgent, threads, warmUp, measured);
+          if (o.failure != null) {
+            throw new IllegalStateException("churn child failed: " + o.failure + "\n" + o.stderr);
+          }
+          rates[variant][round] = o.rate;
         }
         System.out.println(
             ResultLine.format(
-                "round %d: same JVM %.0f / %.0f conn/s, two JVMs %.0f / %.0f conn/s",
-                round + 1, same[0][round], same[1][round], two[0][round], two[1][round]));
+                "%d client thread(s), round %d: %.0f / %.0f conn/s (%.3f)",
+                threads,
+                round + 1,
+                rates[0][round],
+                rates[1][round],
+                rates[1][round] / rates[0][round]));
       }
+      double ratio = medianRatio(rates);
+      ResultLine.print(
+          ResultLine.format(
+              "churn, %d client thread%s, client and server in one JVM",
+              threads, threads == 1 ? "" : "s"),
+          ResultLine.format("%.0f conn/s", ResultLine.median(rates[0])),
+          ResultLine.format("%.0f conn/s", ResultLine.median(rates[1])),
+          ResultLine.format("%.3f (B/A, median of %d paired rounds)", ratio, rounds),
+          ">= 0.98",
+          ResultLine.met(ratio >= 0.98));
     }
-    report("close-path overhead, same JVM", same);
-    report("close-path overhead, two JVMs", two);
   }
 
-  private static void report(String what, double[][] rates) {
-    int rounds = rates[0].length;
-    double[] ratios = new double[rounds];
-    for (int i = 0; i < rounds; i++) {
+  static double medianRatio(double[][] rates) {
+    double[] ratios = new double[rates[0].length];
+    for (int i = 0; i < ratios.length; i++) {
       ratios[i] = rates[1][i] / rates[0][i];
     }
-    double ratio = ResultLine.median(ratios);
-    ResultLine.print(
-        what,
-        ResultLine.format("%.0f conn/s", ResultLine.median(rates[0])),
-        ResultLine.format("%.0f conn/s", ResultLine.median(rates[1])),
-        ResultLine.format("%.3f (B/A, median of %d paired rounds)", ratio, rounds),
-        ">= 0.98",
-        ResultLine.met(ratio >= 0.98));
+    return ResultLine.median(ratios);
   }
 
-  private static double client(List<String> options, String targets, String[] seconds)
+  /** Runs one child JVM to its end. */
+  static Outcome child(List<String> jvmOptions, int threads, double warmUp, double measured)
       throws Exception {
-    try (ChildJvm client =
-        ChildJvm.start(options, ChurnBenchmark.class, "client", targets, seconds[0], seconds[1])) {
-      double rate = Double.parseDouble(client.await("rate"));
-      client.process.waitFor();
-      return rate;
+    Path stderr = Files.createTempFile("churn-", ".err");
+    try {
+      String rate;
+      String oom;
+      String failure;
+      int exit;
+      try (ChildJvm client =
+          ChildJvm.start(
+              jvmOptions,
+              stderr,
+              ChurnBenchmark.class,
+              "client",
+              Integer.toString(threads),
+              Double.toString(warmUp),
+              Double.toString(measured))) {
+        try {
+          rate = client.await("rate");
+          oom = client.await("oom");
+          failure = client.await("failure");
+        } catch (IOException e) {
+          rate = "0";
+          oom = "0";
+          failure = "ended early: " + e.getMessage();
+        }
+        exit = client.process.waitFor();
+      }
+      String err = Files.readString(stderr);
+      if (exit != 0 && failure.equals("none")) {
+        failure = "exit " + exit;
+      }
+      return new Outcome(
+          Double.parseDouble(rate),
+          Long.parseLong(oom),
+          failure.equals("none") ? null : failure,
+          err);
+    } finally {
+      Files.deleteIfExists(stderr);
     }
+  }
+
+  /** The child: own servers, {@code threads} clients; prints rate, OOM count and failure. */
+  private static void client(int threads, double warmUp, double measured) throws Exception {
+    AtomicLong outOfMemory = new AtomicLong();
+    Thread.setDefaultUncaughtExceptionHandler(
+        (t, e) -> {
+          if (e instanceof OutOfMemoryError) {
+            outOfMemory.incrementAndGet();
+          }
+        });
+    List<InetSocketAddress> targets = targets(servers());
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    runClients(targets, threads, System.nanoTime() + (long) (warmUp * 1e9), outOfMemory, failure);
+    long start = System.nanoTime();
+    long made = runClients(targets, threads, start + (long) (measured * 1e9), outOfMemory, failure);
+    double rate = made / ((System.nanoTime() - start) / 1e9);
+    System.out.println("rate " + rate);
+    System.out.println("oom " + outOfMemory.get());
+    Throwable f = failure.get();
+    System.out.println("failure " + (f == null ? "none" : f.toString().replace('\n', ' ')));
+    System.out.flush();
+    System.exit(0);
   }
 
   /**
-   * Connections per second from two threads over {@code measured} seconds, after {@code warmUp}
-   * seconds in which the JIT compiles the socket paths (and the agent's, when it is there).
+   * Runs the clients until the deadline; returns the number of connections made. A client thread
+   * that meets {@code OutOfMemoryError} ends, as it would in an application, and is counted.
    */
-  private static double churn(List<InetSocketAddress> targets, double warmUp, double measured)
-      throws Exception {
-    runClients(targets, System.nanoTime() + (long) (warmUp * 1e9));
-    long start = System.nanoTime();
-    long connections = runClients(targets, start + (long) (measured * 1e9));
-    return connections / ((System.nanoTime() - start) / 1e9);
-  }
-
-  /** Runs the clients until the deadline; returns the number of connections made. */
-  private static long runClients(List<InetSocketAddress> targets, long deadline) throws Exception {
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+  private static long runClients(
+      List<InetSocketAddress> targets,
+      int threads,
+      long deadline,
+      AtomicLong outOfMemory,
+      AtomicReference<Throwable> failure)
+      throws InterruptedException {
     LongAdder made = new LongAdder();
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < CLIENT_THREADS; t++) {
+    List<Thread> running = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
       int first = t;
       Thread thread =
           new Thread(
               () -> {
-                byte[] buffer = new byte[8];
                 try {
-                  for (int k = first; System.nanoTime() < deadline; k += CLIENT_THREADS) {
-                    exchange(targets.get(k % targets.size()), buffer);
+                  for (int k = first; System.nanoTime() < deadline; k += threads) {
+                    exchange(targets.get(k % targets.size()));
                     made.increment();
                   }
+                } catch (OutOfMemoryError e) {
+                  outOfMemory.incrementAndGet();
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
                 }
-              });
+              },
+              "churn-client-" + t);
       thread.start();
-      threads.add(thread);
+      running.add(thread);
     }
-    for (Thread thread : threads) {
+    for (Thread thread : running) {
       thread.join();
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException("client failed", failure.get());
     }
     return made.sum();
   }
 
-  private static void exchange(InetSocketAddress target, byte[] buffer) throws IOException {
+  private static void exchange(InetSocketAddress target) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(target);
-      OutputStream out = socket.getOutputStream();
-      out.write(buffer);
-      out.flush();
-      socket.getInputStream().readNBytes(buffer, 0, buffer.length);
+      socket.setSoTimeout(READ_TIMEOUT_MILLIS); // a server thread that died must not hang us
+      socket.getOutputStream().write(1);
+      if (socket.getInputStream().read() < 0) {
+        throw new IOException("the server closed without answering");
+      }
     } // we close first: this side keeps TIME_WAIT
   }
 
-  /** Servers on 127.0.2.1 and up, each answering one 8-byte request and closing on EOF. */
+  /** Servers on 127.0.2.1 and up, each answering one byte and closing on EOF. */
   private static List<ServerSocket> servers() throws Exception {
     List<ServerSocket> servers = new ArrayList<>();
     CountDownLatch started = new CountDownLatch(ADDRESSES * PORTS_PER_ADDRESS);
@@ -192,13 +270,12 @@ public final class ChurnBenchmark {
   }
 
   private static void serve(ServerSocket server) {
-    byte[] buffer = new byte[8];
     while (!server.isClosed()) {
       try (Socket socket = server.accept()) {
         InputStream in = socket.getInputStream();
-        in.readNBytes(buffer, 0, buffer.length);
-        socket.getOutputStream().write(buffer);
-        while (in.read(buffer) >= 0) {
+        int b = in.read();
+        socket.getOutputStream().write(b);
+        while (in.read() >= 0) {
           // wait for the client's FIN
         }
       } catch (IOException e) {
@@ -207,22 +284,10 @@ public final class ChurnBenchmark {
     }
   }
 
-  private static String targets(List<ServerSocket> servers) {
-    List<String> parts = new ArrayList<>();
-    for (ServerSocket server : servers) {
-      parts.add(server.getInetAddress().getHostAddress() + ":" + server.getLocalPort());
-    }
-    return String.join(",", parts);
-  }
-
-  private static List<InetSocketAddress> parse(String targets) throws Exception {
+  private static List<InetSocketAddress> targets(List<ServerSocket> servers) {
     List<InetSocketAddress> out = new ArrayList<>();
-    for (String part : targets.split(",")) {
-      int colon = part.lastIndexOf(':');
-      out.add(
-          new InetSocketAddress(
-              InetAddress.getByName(part.substring(0, colon)),
-              Integer.parseInt(part.substring(colon + 1))));
+    for (ServerSocket server : servers) {
+      out.add(new InetSocketAddress(server.getInetAddress(), server.getLocalPort()));
     }
     return out;
   }

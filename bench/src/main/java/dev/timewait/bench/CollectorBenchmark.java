@@ -2,9 +2,9 @@ package dev.timewait.bench;
 
 import dev.timewait.core.host.ConnectionTableBuilder;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.LoopbackTimeWaitMaker;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.host.linux.ProcNetTcpParser;
+import dev.timewait.testing.LoopbackTimeWaitMaker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

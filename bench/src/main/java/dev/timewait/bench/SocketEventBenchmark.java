@@ -122,6 +122,12 @@ public class SocketEventBenchmark {
     JdkFrames.close(jdkSocket);
   }
 
+  /** The open alone: the connection's entry in the table is replaced each time (same fd). */
+  @Benchmark
+  public void openOnly() {
+    JdkFrames.connect(jdkSocket);
+  }
+
   /** The close alone, for a connection the agent did not see open (its row is made at close). */
   @Benchmark
   public void closeOnly() {

@@ -1,5 +1,6 @@
 package dev.timewait.examples;
 
+import dev.timewait.core.host.IpAddresses;
 import java.net.InetSocketAddress;
 
 /**
@@ -29,8 +30,8 @@ public record ExpectedTuple(
         + " "
         + side.label()
         + " "
-        + SocketAddresses.format(local)
+        + IpAddresses.withPort(local.getAddress(), local.getPort())
         + " "
-        + SocketAddresses.format(remote);
+        + IpAddresses.withPort(remote.getAddress(), remote.getPort());
   }
 }

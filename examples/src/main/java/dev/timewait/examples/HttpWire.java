@@ -1,5 +1,6 @@
 package dev.timewait.examples;
 
+import dev.timewait.core.host.IpAddresses;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -78,7 +79,8 @@ final class HttpWire {
    * @return the socket's input, positioned after the response
    */
   static InputStream get(Socket socket, InetSocketAddress server) throws IOException {
-    writeRequest(socket.getOutputStream(), SocketAddresses.format(server), "/");
+    writeRequest(
+        socket.getOutputStream(), IpAddresses.withPort(server.getAddress(), server.getPort()), "/");
     InputStream in = new BufferedInputStream(socket.getInputStream());
     int status = readResponse(in);
     if (status != 200) {

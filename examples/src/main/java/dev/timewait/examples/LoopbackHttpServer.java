@@ -1,5 +1,6 @@
 package dev.timewait.examples;
 
+import dev.timewait.core.host.IpAddresses;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -96,7 +97,7 @@ public final class LoopbackHttpServer implements Closeable {
 
   /** {@code http://host:port/}. */
   public String baseUri() {
-    return "http://" + SocketAddresses.format(address()) + "/";
+    return "http://" + IpAddresses.withPort(address().getAddress(), address().getPort()) + "/";
   }
 
   /** Every connection accepted so far, in order. */

@@ -1,5 +1,6 @@
 package dev.timewait.examples;
 
+import dev.timewait.core.host.IpAddresses;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -59,7 +60,7 @@ public record ScenarioResult(
     return new ScenarioResult(
         scenario,
         client,
-        SocketAddresses.format(server.address()),
+        IpAddresses.withPort(server.address().getAddress(), server.address().getPort()),
         outcome.completed(),
         errors,
         accepted.size(),

@@ -3,6 +3,7 @@ package dev.timewait.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.timewait.testing.KernelTcpTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class DemoIT {
   @Test
   void demoWritesBothReportsWithTheScenariosFindings() throws Exception {
     Assumptions.assumeTrue(
-        Files.exists(ProcNetTcpTable.TCP), "no /proc/net/tcp: the demo's checks need Linux");
+        KernelTcpTable.available(), "no /proc/net/tcp: the demo's checks need Linux");
     assertTrue(Files.isRegularFile(CLI_JAR), "timewait.jar missing: " + CLI_JAR);
     Path stdout = out.resolve("stdout.txt");
     Path stderr = out.resolve("stderr.txt");

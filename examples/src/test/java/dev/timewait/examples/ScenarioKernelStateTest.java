@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.Tuple;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class ScenarioKernelStateTest {
   @BeforeAll
   static void needsProcNetTcp() {
     Assumptions.assumeTrue(
-        Files.exists(ProcNetTcpTable.TCP),
+        KernelTcpTable.available(),
         "no /proc/net/tcp: the kernel's socket table can only be checked on Linux");
   }
 
@@ -45,23 +46,22 @@ class ScenarioKernelStateTest {
   }
 
   /** The state of the tuple's socket on its own side, or on the peer's side. */
-  private static int state(ProcNetTcpTable table, ExpectedTuple tuple, boolean ownSide) {
-    return ownSide
-        ? table.state(tuple.local(), tuple.remote())
-        : table.state(tuple.remote(), tuple.local());
+  private static int state(KernelTcpTable table, ExpectedTuple tuple, boolean ownSide) {
+    Tuple own = Tuple.of(tuple.local(), tuple.remote());
+    return table.state(ownSide ? own : own.reversed());
   }
 
   /**
    * Polls the kernel until, for every tuple, its own side is in {@code ownState} and the peer's
-   * side in {@code peerState} (-1: no socket); the last FIN may still be on its way when a scenario
-   * returns.
+   * side in {@code peerState} ({@link KernelTcpTable#NONE}: no socket); the last FIN may still be
+   * on its way when a scenario returns.
    */
   private static void assertKernelEventually(
       List<ExpectedTuple> tuples, int ownState, int peerState) throws Exception {
     long deadline = System.currentTimeMillis() + SETTLE_MILLIS;
     List<String> problems;
     do {
-      ProcNetTcpTable table = ProcNetTcpTable.read();
+      KernelTcpTable table = KernelTcpTable.read();
       problems = new ArrayList<>();
       for (ExpectedTuple tuple : tuples) {
         int own = state(table, tuple, true);
@@ -95,7 +95,7 @@ class ScenarioKernelStateTest {
 
     assertEquals(REQUESTS, result.connections(), "a connection per request");
     assertTrue(result.expected().stream().allMatch(t -> t.side() == Side.CLIENT));
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -104,7 +104,7 @@ class ScenarioKernelStateTest {
         runClean(new ClientChurnScenario(ClientChurnScenario.Client.SOCKET), options(23102));
 
     assertEquals(REQUESTS, result.connections());
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -114,7 +114,7 @@ class ScenarioKernelStateTest {
     assertEquals(REQUESTS, result.connections());
     assertTrue(result.expected().stream().allMatch(t -> t.side() == Side.SERVER));
     assertTrue(result.expected().stream().allMatch(t -> t.local().getPort() == 23103));
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -123,7 +123,7 @@ class ScenarioKernelStateTest {
 
     assertEquals(REQUESTS, result.connections());
     assertEquals("none", result.timeWaitSide());
-    assertKernelEventually(result.expected(), -1, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.NONE, KernelTcpTable.NONE);
   }
 
   @Test
@@ -133,8 +133,8 @@ class ScenarioKernelStateTest {
         new CloseWaitLeakScenario(
             held -> {
               try {
-                // while held: the client's side in CLOSE_WAIT, the server's in FIN_WAIT_2 (05)
-                assertKernelEventually(held, ProcNetTcpTable.CLOSE_WAIT, 0x05);
+                // while held: the client's side in CLOSE_WAIT, the server's in FIN_WAIT_2
+                assertKernelEventually(held, KernelTcpTable.CLOSE_WAIT, KernelTcpTable.FIN_WAIT2);
               } catch (Throwable e) {
                 whileHeld.set(e);
               }
@@ -149,7 +149,7 @@ class ScenarioKernelStateTest {
     List<ExpectedTuple> timeWait =
         result.expected().stream().filter(t -> t.state().equals("TIME_WAIT")).toList();
     assertEquals(REQUESTS, timeWait.size());
-    assertKernelEventually(timeWait, ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(timeWait, KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -157,7 +157,7 @@ class ScenarioKernelStateTest {
     ScenarioResult result = runClean(new ApacheHttpClientMisuseScenario(), options(23106));
 
     assertEquals(REQUESTS, result.connections(), "a new client per request: a connection each");
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -169,7 +169,7 @@ class ScenarioKernelStateTest {
         result.connections() >= 1
             && result.connections() <= ApacheHttpClientPooledScenario.POOL_SIZE,
         "100 requests over " + result.connections() + " connections");
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 
   @Test
@@ -186,6 +186,6 @@ class ScenarioKernelStateTest {
             options(23108).withHost(ipv6Loopback));
 
     assertTrue(result.serverAddress().startsWith("[::1]:"), result.serverAddress());
-    assertKernelEventually(result.expected(), ProcNetTcpTable.TIME_WAIT, -1);
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
   }
 }

@@ -8,20 +8,26 @@ import dev.timewait.core.snapshot.Role;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotException;
 import dev.timewait.core.snapshot.SnapshotReader;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,10 +52,7 @@ class TruthSuiteIT {
   private static final String EXAMPLES_PACKAGE = "dev.timewait.examples.";
   private static final int ATTEMPTS = 3;
   private static final long OVERFLOW_PAUSE_MILLIS = 5000;
-  private static final Path NETSTAT = Path.of("/proc/net/netstat");
 
-  private static final Path AGENT_JAR =
-      Path.of(System.getProperty("timewait.agentJar", "../agent/target/timewait-agent.jar"));
   private static final Path EXAMPLES_JAR =
       Path.of(System.getProperty("timewait.examplesJar", "target/timewait-examples.jar"));
   private static final Path REPORT =
@@ -77,28 +80,29 @@ class TruthSuiteIT {
   @Test
   void agentAgreesWithTheKernelOnEveryScenario() throws Exception {
     Assumptions.assumeTrue(
-        Files.exists(ProcNetTcpTable.TCP), "no /proc/net/tcp: the truth suite needs Linux");
-    assertTrue(Files.isRegularFile(AGENT_JAR), "agent jar missing: " + AGENT_JAR);
+        KernelTcpTable.available(), "no /proc/net/tcp: the truth suite needs Linux");
+    assertTrue(
+        Files.isRegularFile(ChildJvm.agentJar()), "agent jar missing: " + ChildJvm.agentJar());
     assertTrue(Files.isRegularFile(EXAMPLES_JAR), "examples jar missing: " + EXAMPLES_JAR);
 
     List<TruthRow> rows = new ArrayList<>();
     List<String> jdks = new ArrayList<>();
     List<String> repeated = new ArrayList<>();
-    for (Path java : javas()) {
+    for (Jdk jdk : Jdk.all()) {
       String version = null;
       for (String scenario : SCENARIOS.keySet()) {
-        TruthRow row = run(java, scenario);
+        TruthRow row = run(jdk, scenario);
         for (int attempt = 2; row.timeWaitOverflow() > 0 && attempt <= ATTEMPTS; attempt++) {
           // Another process filled the host's TIME_WAIT table: the kernel skipped TIME_WAIT for
           // some of this run's closes, so the run measures the host, not the agent. Run it again.
           repeated.add(scenario + " on " + row.jdk());
           Thread.sleep(OVERFLOW_PAUSE_MILLIS);
-          row = run(java, scenario);
+          row = run(jdk, scenario);
         }
         rows.add(row);
         version = row.jdk();
       }
-      jdks.add(version + " (" + java.getParent().getParent() + ")");
+      jdks.add(version + " (" + jdk.home() + ")");
     }
 
     String table = table(rows, jdks, repeated);
@@ -115,39 +119,23 @@ class TruthSuiteIT {
     assertTrue(failures.isEmpty(), "below 100 % / 100 %:\n" + String.join("\n", failures));
   }
 
-  /** Java executables to test on: this JVM's, and JDK 25 where installed. */
-  private static List<Path> javas() throws IOException {
-    List<Path> javas = new ArrayList<>();
-    Path own = Path.of(System.getProperty("java.home"), "bin", "java");
-    javas.add(own);
-    Path jdk25 =
-        Path.of(System.getProperty("timewait.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin")
-            .resolve("java");
-    if (Files.isExecutable(jdk25) && !Files.isSameFile(jdk25, own)) {
-      javas.add(jdk25);
-    }
-    return javas;
-  }
-
-  private TruthRow run(Path java, String scenario) throws Exception {
+  private TruthRow run(Jdk jdk, String scenario) throws Exception {
     Path dir = Files.createTempDirectory(work, scenario);
     Path snapshotFile = dir.resolve("snapshot.json");
     Path tuplesFile = dir.resolve("tuples.txt");
-    Path out = dir.resolve("stdout.txt");
-    Path err = dir.resolve("stderr.txt");
-    Set<String> timeWaitBefore = timeWaitRows().keySet();
-    long overflowBefore = timeWaitOverflow();
+    Set<Tuple> timeWaitBefore = timeWaitTuples();
+    TimeWaitOverflowGuard guard = TimeWaitOverflowGuard.start();
 
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-javaagent:"
-                    + AGENT_JAR.toAbsolutePath()
-                    + "=snapshot="
-                    + snapshotFile
-                    + ",interval=250ms,closeWaitAfter=500ms",
-                "-jar",
-                EXAMPLES_JAR.toAbsolutePath().toString(),
+    long closeWaitSeen = 0;
+    Expectation expectation = SCENARIOS.get(scenario);
+    List<String> stdout;
+    Set<Tuple> timeWait;
+    try (ChildJvm child =
+        ChildJvm.on(jdk)
+            .agent("snapshot=" + snapshotFile + ",interval=250ms,closeWaitAfter=500ms")
+            .classPath(EXAMPLES_JAR)
+            .mainClass(EXAMPLES_PACKAGE + "Scenarios")
+            .args(
                 scenario,
                 "--requests",
                 String.valueOf(REQUESTS),
@@ -155,30 +143,20 @@ class TruthSuiteIT {
                 scenario.equals("close-wait-leak") ? CLOSE_WAIT_HOLD : DURATION,
                 "--tuples",
                 tuplesFile.toString())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    long closeWaitSeen = 0;
-    Expectation expectation = SCENARIOS.get(scenario);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
-    while (!child.waitFor(100, TimeUnit.MILLISECONDS)) {
-      closeWaitSeen = Math.max(closeWaitSeen, closeWaitLeaks(snapshotFile));
-      if (System.nanoTime() > deadline) {
-        child.destroyForcibly();
-        throw new IllegalStateException(
-            scenario + " on " + java + " still running after " + CHILD_TIMEOUT_SECONDS + " s");
+            .timeout(Duration.ofSeconds(CHILD_TIMEOUT_SECONDS))
+            .start()) {
+      while (child.isAlive()) {
+        closeWaitSeen = Math.max(closeWaitSeen, closeWaitLeaks(snapshotFile));
+        Thread.sleep(100);
       }
+      // TIME_WAIT lasts 60 s: the kernel is read the moment the child has gone.
+      timeWait = timeWaitTuples();
+      stdout = child.finish(10);
     }
-    // TIME_WAIT lasts 60 s: the kernel is read the moment the child has gone.
-    Map<String, ProcNetTcpTable.Row> timeWait = timeWaitRows();
-    long overflow = Math.max(0, timeWaitOverflow() - overflowBefore);
-    if (child.exitValue() != 0) {
-      throw new IllegalStateException(
-          scenario + " on " + java + " exited " + child.exitValue() + ": " + Files.readString(err));
-    }
+    long overflow = Math.max(0, guard.overflowSinceStart());
     Snapshot snapshot = reader.read(snapshotFile);
     List<String> tupleLines = Files.readAllLines(tuplesFile);
-    Map<String, String> summary = summary(Files.readAllLines(out), scenario);
+    Map<String, String> summary = summary(stdout, scenario);
     int serverPort = Integer.parseInt(summary.get("server").replaceAll(".*:", ""));
 
     List<String> problems = new ArrayList<>();
@@ -193,12 +171,12 @@ class TruthSuiteIT {
               + summary.get("errors")
               + " errors");
     }
-    Map<String, RecentClose> recorded = new HashMap<>();
+    Map<Tuple, RecentClose> recorded = new HashMap<>();
     long recordedInTimeWait = 0;
     for (RecentClose close : snapshot.recentActiveCloses()) {
-      String tuple = close.local() + " " + close.remote();
+      Tuple tuple = Tuple.parse(close.local(), close.remote());
       recorded.put(tuple, close);
-      if (timeWait.containsKey(tuple)) {
+      if (timeWait.contains(tuple)) {
         recordedInTimeWait++;
       } else if (problems.size() < 5) {
         problems.add("recorded, not in TIME_WAIT: " + tuple + " at " + close.site());
@@ -206,11 +184,9 @@ class TruthSuiteIT {
     }
     long kernelTimeWait = 0;
     long kernelRecorded = 0;
-    for (Map.Entry<String, ProcNetTcpTable.Row> entry : timeWait.entrySet()) {
-      String tuple = entry.getKey();
-      ProcNetTcpTable.Row row = entry.getValue();
-      if ((row.local().getPort() != serverPort && row.remote().getPort() != serverPort)
-          || !row.local().getAddress().isLoopbackAddress()
+    for (Tuple tuple : timeWait) {
+      if (!tuple.hasPort(serverPort)
+          || !(tuple.localIp().startsWith("127.") || tuple.localIp().equals("::1"))
           || timeWaitBefore.contains(tuple)) {
         continue;
       }
@@ -289,45 +265,20 @@ class TruthSuiteIT {
   }
 
   /**
-   * TcpExt {@code TCPTimeWaitOverflow}: closes that got no TIME_WAIT because the table held {@code
-   * tcp_max_tw_buckets} sockets; 0 when the counter cannot be read.
+   * The kernel's TIME_WAIT 4-tuples, from two reads in a row: {@code /proc/net/tcp} is read a page
+   * at a time while the table changes, so one read may list a socket twice or skip one. Within 60 s
+   * no socket leaves TIME_WAIT, so the union of both reads is the table.
    */
-  private static long timeWaitOverflow() throws IOException {
-    if (!Files.isReadable(NETSTAT)) {
-      return 0;
-    }
-    List<String> lines = Files.readAllLines(NETSTAT);
-    for (int i = 0; i + 1 < lines.size(); i++) {
-      String[] names = lines.get(i).split(" ");
-      String[] values = lines.get(i + 1).split(" ");
-      if (names[0].equals("TcpExt:") && values[0].equals("TcpExt:")) {
-        for (int j = 1; j < names.length && j < values.length; j++) {
-          if (names[j].equals("TCPTimeWaitOverflow")) {
-            return Long.parseLong(values[j]);
-          }
-        }
-      }
-    }
-    return 0;
-  }
-
-  /**
-   * The kernel's TIME_WAIT sockets by 4-tuple, from two reads in a row: {@code /proc/net/tcp} is
-   * read a page at a time while the table changes, so one read may list a socket twice or skip one.
-   * Within 60 s no socket leaves TIME_WAIT, so the union of both reads is the table.
-   */
-  private static Map<String, ProcNetTcpTable.Row> timeWaitRows() throws IOException {
-    Map<String, ProcNetTcpTable.Row> rows = new HashMap<>();
+  private static Set<Tuple> timeWaitTuples() throws IOException {
+    Set<Tuple> tuples = new HashSet<>();
     for (int read = 0; read < 2; read++) {
-      for (ProcNetTcpTable.Row row : ProcNetTcpTable.read().rows()) {
-        if (row.state() == ProcNetTcpTable.TIME_WAIT) {
-          rows.put(
-              SocketAddresses.format(row.local()) + " " + SocketAddresses.format(row.remote()),
-              row);
+      for (KernelTcpTable.Row row : KernelTcpTable.read().rows()) {
+        if (row.state() == KernelTcpTable.TIME_WAIT) {
+          tuples.add(row.tuple());
         }
       }
     }
-    return rows;
+    return tuples;
   }
 
   /** The {@code key=value} fields of the scenario's summary line. */

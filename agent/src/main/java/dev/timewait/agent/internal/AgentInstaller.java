@@ -2,9 +2,6 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.internal.background.AgentBackground;
-import dev.timewait.agent.internal.background.CloseWaitTracker;
-import dev.timewait.agent.internal.background.HostMonitor;
-import dev.timewait.agent.internal.background.SnapshotBuilder;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
 import dev.timewait.agent.internal.hook.SiteResolver;
@@ -12,16 +9,7 @@ import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.instrumentation.AdviceTransformer;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
 import dev.timewait.agent.internal.instrumentation.LibraryInstrumentation;
-import dev.timewait.agent.internal.jmx.AgentBean;
-import dev.timewait.agent.internal.jmx.AgentMXBean;
-import dev.timewait.agent.internal.jmx.ClosesBean;
-import dev.timewait.agent.internal.jmx.ClosesMXBean;
-import dev.timewait.agent.internal.jmx.FindingsBean;
-import dev.timewait.agent.internal.jmx.HostBean;
-import dev.timewait.agent.internal.jmx.HostMXBean;
 import dev.timewait.agent.internal.record.CloseRecorder;
-import dev.timewait.core.host.HostCollector;
-import dev.timewait.core.host.HostRoot;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
@@ -90,19 +78,7 @@ public final class AgentInstaller {
     SocketEventHandler handler =
         new SocketEventHandler(sockets, resolver, recorder, connections, errors);
     handler.internalServerPorts(ExporterPorts.ofThisProcess());
-    CloseWaitTracker closeWait =
-        new CloseWaitTracker(connections, sockets, options.closeWaitAfter.toMillis());
     AgentInfo info = new AgentInfo();
-    HostMonitor host =
-        options.host
-            ? new HostMonitor(
-                faults.sampler(HostCollector.forRoot(HostRoot.of(options.hostRoot))),
-                recorder,
-                errors,
-                options.hostInterval.toMillis(),
-                options.tableInterval.toMillis())
-            : null;
-    SnapshotBuilder snapshot = new SnapshotBuilder(recorder, closeWait, info, host);
 
     List<JdkInstrumentation> instrumentations = JdkInstrumentation.all();
     List<LibraryInstrumentation> libraries = LibraryInstrumentation.all();
@@ -118,46 +94,17 @@ public final class AgentInstaller {
         new AdviceTransformer(instrumentations, libraries, errors, inst);
     transformer.install();
 
-    FindingsBean findings =
-        options.jmx
-            ? new FindingsBean(snapshot, host, options.thresholds, AgentBackground.FINDINGS_NAME)
-            : null;
+    // Everything else is made on the background thread after jmxDelay, by a class of its own, so
+    // that premain neither loads nor verifies what it needs.
     AgentBackground background =
         new AgentBackground(
             options,
-            snapshot,
             errors,
-            faults.periodic(
-                () -> {
-                  long now = System.currentTimeMillis();
-                  closeWait.scan(now);
-                  refresh(findings, now, errors);
-                }),
-            faults.bean(ClosesMXBean.class, new ClosesBean(recorder, handler, closeWait), errors),
-            faults.bean(
-                AgentMXBean.class,
-                new AgentBean(info, options, paths, recorder, errors, snapshot),
-                errors),
-            host == null ? null : faults.bean(HostMXBean.class, new HostBean(host), errors),
-            findings,
+            new BackgroundParts(
+                options, faults, errors, recorder, handler, connections, sockets, info, paths),
             attached ? 0 : options.jmxDelay.toMillis());
     background.start();
-    if (host != null) {
-      host.start(attached ? 0 : options.jmxDelay.toMillis());
-    }
-    return new Running(transformer, background, host);
-  }
-
-  /** A failing rule run is counted; the scan and the snapshot go on. */
-  private static void refresh(FindingsBean findings, long now, AgentErrors errors) {
-    if (findings == null) {
-      return;
-    }
-    try {
-      findings.refresh(now);
-    } catch (Throwable t) {
-      errors.record("findings", t);
-    }
+    return new Running(transformer, background);
   }
 
   /**
@@ -194,20 +141,15 @@ public final class AgentInstaller {
     CloseBridge.uninstall();
     current.transformer.uninstall();
     current.background.stop();
-    if (current.host != null) {
-      current.host.stop();
-    }
   }
 
   private static final class Running {
     final AdviceTransformer transformer;
     final AgentBackground background;
-    final HostMonitor host;
 
-    Running(AdviceTransformer transformer, AgentBackground background, HostMonitor host) {
+    Running(AdviceTransformer transformer, AgentBackground background) {
       this.transformer = transformer;
       this.background = background;
-      this.host = host;
     }
   }
 }

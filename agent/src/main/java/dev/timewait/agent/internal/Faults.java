@@ -28,6 +28,9 @@ final class Faults {
 
   static Faults fromSystemProperty() {
     String value = System.getProperty(PROPERTY, "");
+    if (value.isEmpty()) {
+      return new Faults(Set.of()); // no regular expression before main
+    }
     return new Faults(Set.copyOf(Arrays.asList(value.toLowerCase(Locale.ROOT).split("\\s*,\\s*"))));
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,21 +39,16 @@ class AgentBoundsIT {
     Path snapshot = dir.resolve("s.json");
     List<String> out;
     try (ChildJvm child =
-        ChildJvm.start(
-            ChildJvm.javas().get(0),
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=200ms,host=false,snapshot="
-                    + snapshot),
-            List.of(classes),
-            SitesApp.class,
-            List.of(
+        ChildJvm.builder()
+            .agent("jmxDelay=0s,interval=200ms,host=false,snapshot=" + snapshot)
+            .mainClass(SitesApp.class)
+            .classPath(classes)
+            .args(
                 Integer.toString(CLOSES),
                 Integer.toString(METHODS),
-                Integer.toString(SITES_PER_METHOD)))) {
-      String listening = child.awaitLine("listening");
-      int port = Integer.parseInt(listening.substring("listening ".length()));
+                Integer.toString(SITES_PER_METHOD))
+            .start()) {
+      int port = Integer.parseInt(child.awaitValue("listening"));
       AtomicLong failures = new AtomicLong();
       List<Thread> clients = new ArrayList<>();
       for (int t = 0; t < 2; t++) {

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -24,20 +25,16 @@ class AgentFaultsIT {
   private static final String ECHO = "echo 300";
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
-  void failingRecorderSamplerAndJmxLeaveTheApplicationAlone(Path java, @TempDir Path dir)
+  @MethodSource(Jdk.ALL)
+  void failingRecorderSamplerAndJmxLeaveTheApplicationAlone(Jdk jdk, @TempDir Path dir)
       throws Exception {
-    String expected = run(java, List.of(), ECHO);
+    String expected = run(jdk, ECHO);
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-Dtimewait.faults=recorder,sampler,jmx",
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms"),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.on(jdk)
+            .property("timewait.faults", "recorder,sampler,jmx")
+            .agent("jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms")
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"), "same bytes with the faults");
@@ -69,23 +66,18 @@ class AgentFaultsIT {
   }
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
+  @MethodSource(Jdk.ALL)
   void agentThreadsOutOfMemoryOrStoppedLeaveTheApplicationAndTheHooksWorking(
-      Path java, @TempDir Path dir) throws Exception {
-    String expected = run(java, List.of(), ECHO);
+      Jdk jdk, @TempDir Path dir) throws Exception {
+    String expected = run(jdk, ECHO);
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-Xmx64m",
-                "-Dtimewait.faults=oom",
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,snapshot="
-                    + snapshot),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.on(jdk)
+            .jvmArgs("-Xmx64m")
+            .property("timewait.faults", "oom")
+            .agent("jmxDelay=0s,interval=100ms,hostInterval=100ms,snapshot=" + snapshot)
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"), "while the agent thread runs out of heap");
@@ -112,8 +104,8 @@ class AgentFaultsIT {
   }
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
-  void oddProcTreeIsReportedAsMissingWhileClosesAreCounted(Path java, @TempDir Path dir)
+  @MethodSource(Jdk.ALL)
+  void oddProcTreeIsReportedAsMissingWhileClosesAreCounted(Jdk jdk, @TempDir Path dir)
       throws Exception {
     Path root = dir.resolve("host");
     Files.createDirectories(root.resolve("proc/net"));
@@ -130,16 +122,17 @@ class AgentFaultsIT {
     Files.writeString(root.resolve("proc/net/sockstat"), "TCP: inuse x orphan\n");
     Files.writeString(root.resolve("proc/net/netstat"), "TcpExt: TW\nTcpExt:\n");
     Files.writeString(root.resolve("proc/sys/net/ipv4/ip_local_port_range"), "lots\n");
-    String expected = run(java, List.of(), ECHO);
+    String expected = run(jdk, ECHO);
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.withAgent(
-            java,
-            "jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,hostRoot="
-                + root
-                + ",snapshot="
-                + snapshot,
-            LifecycleApp.class)) {
+        ChildJvm.on(jdk)
+            .agent(
+                "jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,hostRoot="
+                    + root
+                    + ",snapshot="
+                    + snapshot)
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send(ECHO);
       assertEquals(expected, child.awaitLine("echoed"));
@@ -162,9 +155,9 @@ class AgentFaultsIT {
     assertEquals("linux-proc", host.get("collector").asText());
   }
 
-  /** Runs the echo scenario and returns what the application printed. */
-  private static String run(Path java, List<String> jvmArgs, String command) throws Exception {
-    try (ChildJvm child = ChildJvm.start(java, jvmArgs, LifecycleApp.class, List.of())) {
+  /** Runs the echo scenario without the agent and returns what the application printed. */
+  private static String run(Jdk jdk, String command) throws Exception {
+    try (ChildJvm child = ChildJvm.on(jdk).mainClass(LifecycleApp.class).start()) {
       child.awaitLine("ready");
       child.send(command);
       String line = child.awaitLine("echoed");

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Loading, attaching twice, bad options, JMX clients: the agent stays correct and out of the way.
  */
 class AgentLifecycleIT {
-  private static final Path JAVA = ChildJvm.javas().get(0);
-
   @Test
   void theJarHidesEveryLibraryFromTheApplication() throws Exception {
-    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+    try (JarFile jar = new JarFile(ChildJvm.agentJar().toFile())) {
       List<String> visible = new ArrayList<>();
       jar.stream()
           .map(e -> e.getName())
@@ -44,6 +45,22 @@ class AgentLifecycleIT {
             "visible to the application's class loader: " + name);
       }
       assertTrue(jar.getEntry("inst/net/bytebuddy/ByteBuddy.class") != null, "Byte Buddy inside");
+      assertTrue(
+          jar.getEntry("inst/dev/timewait/core/snapshot/SnapshotWriter.class") != null,
+          "the core library inside");
+      List<String> notForTheAgent =
+          jar.stream()
+              .map(e -> e.getName())
+              .filter(
+                  n ->
+                      n.matches(
+                          "(?i)inst/(picocli|com/fasterxml|oshi|com/sun/jna|META-INF/resources/webjars"
+                              + "|dev/timewait/analyzer|dev/timewait/core/host/oshi).*"))
+              .toList();
+      assertEquals(
+          List.of(),
+          notForTheAgent,
+          "the command line, its reports and libraries, and OSHI stay out of the agent");
       assertTrue(
           jar.getEntry("inst/dev/timewait/agent/bootstrap/CloseBridge.class") != null,
           "bridge bytes inside");
@@ -74,7 +91,8 @@ class AgentLifecycleIT {
           "maxSites=" + "9".repeat(100_000),
           noise.toString()
         }) {
-      try (ChildJvm child = ChildJvm.withAgent(JAVA, options, LifecycleApp.class)) {
+      try (ChildJvm child =
+          ChildJvm.builder().agent(options).mainClass(LifecycleApp.class).start()) {
         child.awaitLine("ready");
         child.send("closes 3");
         child.awaitLine("done 3");
@@ -96,17 +114,15 @@ class AgentLifecycleIT {
   void aSecondAttachDoesNotCountTwice(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.start(
-            JAVA,
-            List.of(
-                "-XX:+EnableDynamicAgentLoading",
-                "-javaagent:" + ChildJvm.AGENT_JAR + "=snapshot=" + snapshot),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.builder()
+            .jvmArgs("-XX:+EnableDynamicAgentLoading")
+            .agent("snapshot=" + snapshot)
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       VirtualMachine vm = VirtualMachine.attach(Long.toString(child.pid()));
       try {
-        vm.loadAgent(ChildJvm.AGENT_JAR.toString(), "snapshot=" + snapshot);
+        vm.loadAgent(ChildJvm.agentJar().toString(), "snapshot=" + snapshot);
       } finally {
         vm.detach();
       }
@@ -125,10 +141,10 @@ class AgentLifecycleIT {
   void closeWaitLeaksAreNamedByOpenSite(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.withAgent(
-            JAVA,
-            "snapshot=" + snapshot + ",interval=200ms,closeWaitAfter=500ms",
-            LifecycleApp.class)) {
+        ChildJvm.builder()
+            .agent("snapshot=" + snapshot + ",interval=200ms,closeWaitAfter=500ms")
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send("leak 4");
       child.awaitLine("leaked 4");
@@ -153,10 +169,11 @@ class AgentLifecycleIT {
     Path snapshot = dir.resolve("s.json");
     TimeWaitOverflowGuard guard = TimeWaitOverflowGuard.start();
     try (ChildJvm child =
-        ChildJvm.withAgent(
-            JAVA,
-            "snapshot=" + snapshot + ",interval=200ms,hostInterval=200ms,tableInterval=300ms",
-            LifecycleApp.class)) {
+        ChildJvm.builder()
+            .agent(
+                "snapshot=" + snapshot + ",interval=200ms,hostInterval=200ms,tableInterval=300ms")
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send("closes 50");
       child.awaitLine("done 50");
@@ -184,7 +201,8 @@ class AgentLifecycleIT {
       KernelTcpTable kernel = KernelTcpTable.read();
       long inKernel = 0;
       for (JsonNode close : snap.get("recentActiveCloses")) {
-        if (kernel.inTimeWait(close.get("local").asText(), close.get("remote").asText())) {
+        if (kernel.inTimeWait(
+            Tuple.parse(close.get("local").asText(), close.get("remote").asText()))) {
           inKernel++;
         }
       }
@@ -214,7 +232,10 @@ class AgentLifecycleIT {
   void jmxClientConnectionsAreNotApplicationCloses(@TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
     try (ChildJvm child =
-        ChildJvm.withAgent(JAVA, "snapshot=" + snapshot + ",jmxDelay=0s", LifecycleApp.class)) {
+        ChildJvm.builder()
+            .agent("snapshot=" + snapshot + ",jmxDelay=0s")
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send("closes 2");
       child.awaitLine("done 2");

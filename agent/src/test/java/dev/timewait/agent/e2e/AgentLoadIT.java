@@ -1,17 +1,14 @@
 package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,36 +23,20 @@ class AgentLoadIT {
   private static final long TIMEOUT_SECONDS = 150;
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
-  void everyCloseOfManyThreadsIsCountedOnce(Path java, @TempDir Path dir) throws Exception {
+  @MethodSource(Jdk.ALL)
+  void everyCloseOfManyThreadsIsCountedOnce(Jdk jdk, @TempDir Path dir) throws Exception {
     Path snapshot = dir.resolve("s.json");
-    AtomicReference<String> dump = new AtomicReference<>();
-    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
     String loaded;
+    // a deadlocked child is killed after a thread dump, which the failure then shows
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of("-javaagent:" + ChildJvm.AGENT_JAR + "=jmxDelay=0s,snapshot=" + snapshot),
-            LoadApp.class,
-            List.of(Integer.toString(THREADS), Integer.toString(CONNECTIONS)))) {
-      watchdog.schedule(
-          () -> {
-            dump.set(threadDump(java, child.pid()));
-            child.close();
-          },
-          TIMEOUT_SECONDS,
-          TimeUnit.SECONDS);
-      try {
-        loaded = child.awaitLine("loaded");
-        child.finish(60);
-      } catch (Exception e) {
-        if (dump.get() != null) {
-          fail("no result within " + TIMEOUT_SECONDS + " s; thread dump:\n" + dump.get(), e);
-        }
-        throw e;
-      }
-    } finally {
-      watchdog.shutdownNow();
+        ChildJvm.on(jdk)
+            .agent("jmxDelay=0s,snapshot=" + snapshot)
+            .mainClass(LoadApp.class)
+            .args(Integer.toString(THREADS), Integer.toString(CONNECTIONS))
+            .timeout(Duration.ofSeconds(TIMEOUT_SECONDS))
+            .start()) {
+      loaded = child.awaitLine("loaded");
+      child.finish(60);
     }
     long total = (long) THREADS * CONNECTIONS;
     assertEquals(
@@ -73,21 +54,6 @@ class AgentLoadIT {
       sites += row.get("passive").asLong() + row.get("abortive").asLong();
     }
     assertEquals(2 * total, sites, "site rows add up to the totals");
-    System.out.println(java + ": " + loaded);
-  }
-
-  private static String threadDump(Path java, long pid) {
-    try {
-      Path jcmd = java.resolveSibling("jcmd");
-      Process p =
-          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "Thread.print")
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes());
-      p.waitFor(30, TimeUnit.SECONDS);
-      return out;
-    } catch (Exception e) {
-      return "no thread dump: " + e;
-    }
+    System.out.println(jdk + ": " + loaded);
   }
 }

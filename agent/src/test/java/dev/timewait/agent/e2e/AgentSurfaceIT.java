@@ -1,12 +1,16 @@
 package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +53,17 @@ class AgentSurfaceIT {
           "java.lang.Double");
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
-  void noListeningSocketAndNoMBeanOperationTakesAPathOrCode(Path java, @TempDir Path dir)
+  @MethodSource(Jdk.ALL)
+  void noListeningSocketAndNoMBeanOperationTakesAPathOrCode(Jdk jdk, @TempDir Path dir)
       throws Exception {
     assumeTrue(KernelTcpTable.available(), "needs /proc/net/tcp");
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,snapshot="
-                    + dir.resolve("s.json")),
-            LifecycleApp.class,
-            List.of())) {
+        ChildJvm.on(jdk)
+            .agent(
+                "jmxDelay=0s,interval=100ms,hostInterval=100ms,tableInterval=100ms,snapshot="
+                    + dir.resolve("s.json"))
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       child.send("closes 3");
       child.awaitLine("done 3");
@@ -101,31 +102,35 @@ class AgentSurfaceIT {
           }
         }
       }
-      System.out.println(java + ": operations " + seen);
+      System.out.println(jdk + ": operations " + seen);
       child.send("exit");
       child.finish(30);
     }
   }
 
   @ParameterizedTest
-  @MethodSource(ChildJvm.JAVAS)
-  void attachTwiceDetachAndAttachAgainThroughTheCommand(Path java, @TempDir Path dir)
+  @MethodSource(Jdk.ALL)
+  void attachTwiceDetachAndAttachAgainThroughTheCommand(Jdk jdk, @TempDir Path dir)
       throws Exception {
+    Path java = jdk.java();
     try (ChildJvm child =
-        ChildJvm.start(
-            java, List.of("-XX:+EnableDynamicAgentLoading"), LifecycleApp.class, List.of())) {
-      String pid = child.awaitLine("ready").substring(6);
-      String[] attach = {"attach", pid, "--agent-jar", ChildJvm.AGENT_JAR.toString()};
+        ChildJvm.on(jdk)
+            .jvmArgs("-XX:+EnableDynamicAgentLoading")
+            .mainClass(LifecycleApp.class)
+            .start()) {
+      String pid = child.awaitValue("ready");
+      String[] attach = {"attach", pid, "--agent-jar", ChildJvm.agentJar().toString()};
 
       assertEquals("0 timewait agent running in pid " + pid, cli(java, dir, attach));
       child.send("closes 3");
       child.awaitLine("done 3");
-      assertEquals("0 timewait agent running in pid " + pid, cli(java, dir, attach), "again");
+      assertEquals(
+          "0 timewait agent already running in pid " + pid, cli(java, dir, attach), "again");
       child.send("closes 2");
       child.awaitLine("done 2");
       assertEquals(5, clientActive(java, dir, pid), "the second attach neither resets nor doubles");
 
-      String[] detach = {"detach", pid, "--agent-jar", ChildJvm.AGENT_JAR.toString()};
+      String[] detach = {"detach", pid, "--agent-jar", ChildJvm.agentJar().toString()};
       assertTrue(cli(java, dir, detach).startsWith("0 "));
       child.send("closes 4");
       child.awaitLine("done 4");
@@ -140,7 +145,9 @@ class AgentSurfaceIT {
 
       child.send("exit");
       child.finish(30);
-      assertTrue(child.stderr().contains("timewait: agent already running"), child.stderr());
+      assertFalse(
+          child.stderr().contains("timewait: agent already running"),
+          "the command saw the running agent and sent no second start: " + child.stderr());
     }
   }
 

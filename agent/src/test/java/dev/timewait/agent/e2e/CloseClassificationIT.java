@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,10 +58,10 @@ class CloseClassificationIT {
 
   static Stream<Arguments> runs() {
     List<Arguments> runs = new ArrayList<>();
-    for (Path java : ChildJvm.javas()) {
+    for (Jdk jdk : Jdk.all()) {
       for (boolean attach : new boolean[] {false, true}) {
         for (String host : new String[] {"127.0.0.1", "::1"}) {
-          runs.add(Arguments.of(java, attach, host));
+          runs.add(Arguments.of(jdk, attach, host));
         }
       }
     }
@@ -66,27 +70,25 @@ class CloseClassificationIT {
 
   @ParameterizedTest(name = "{0} attach={1} {2}")
   @MethodSource("runs")
-  void verdictsAgreeWithTheKernel(Path java, boolean attach, String host, @TempDir Path dir)
+  void verdictsAgreeWithTheKernel(Jdk jdk, boolean attach, String host, @TempDir Path dir)
       throws Exception {
     assumeTrue(KernelTcpTable.available(), "needs /proc/net/tcp (Linux)");
     TimeWaitOverflowGuard guard = TimeWaitOverflowGuard.start();
     Path snapshot = dir.resolve("snapshot.json");
     String options = "snapshot=" + snapshot + ",interval=1s";
-    List<String> jvmArgs = new ArrayList<>();
-    List<String> args = new ArrayList<>(List.of(host));
+    ChildJvm.Builder builder = ChildJvm.on(jdk).mainClass(CloseScenarios.class).args(host);
     if (attach) {
-      jvmArgs.add("-XX:+EnableDynamicAgentLoading");
-      args.add("--wait-for-agent");
+      builder.jvmArgs("-XX:+EnableDynamicAgentLoading").args("--wait-for-agent");
     } else {
-      jvmArgs.add("-javaagent:" + ChildJvm.AGENT_JAR + "=" + options);
+      builder.agent(options);
     }
     List<String> lines;
-    try (ChildJvm child = ChildJvm.start(java, jvmArgs, CloseScenarios.class, args)) {
+    try (ChildJvm child = builder.start()) {
       if (attach) {
         child.awaitLine("ready");
         VirtualMachine vm = VirtualMachine.attach(Long.toString(child.pid()));
         try {
-          vm.loadAgent(ChildJvm.AGENT_JAR.toString(), options);
+          vm.loadAgent(ChildJvm.agentJar().toString(), options);
         } finally {
           vm.detach();
         }
@@ -95,35 +97,33 @@ class CloseClassificationIT {
       assertFalse(child.stderr().contains("timewait:"), "agent complained:\n" + child.stderr());
       assertFalse(child.stderr().contains("WARNING"), "JVM warned:\n" + child.stderr());
     }
-    KernelTcpTable kernel = KernelTcpTable.read();
+    Map<String, Tuple> tuples = tuples(lines);
+    assertEquals(CASES.size(), tuples.size(), "cases reported: " + lines);
+    KernelTcpTable kernel = awaitKernel(tuples);
     guard.assumeTableHadRoom();
     JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
-    Map<String, String[]> tuples = tuples(lines);
-    assertEquals(CASES.size(), tuples.size(), "cases reported: " + lines);
 
     int clientActive = 0;
     for (Expected c : CASES) {
-      String[] t = tuples.get(c.name());
-      String client = t[0];
-      String server = t[1];
+      Tuple client = tuples.get(c.name());
       JsonNode row = clientRow(snap, c.name());
       assertEquals(1, row.get(c.clientKind()).asLong(), c.name() + ": " + row);
       assertEquals(
           1,
           row.get("active").asLong() + row.get("passive").asLong() + row.get("abortive").asLong(),
           c.name() + " counted once: " + row);
-      boolean clientTw = kernel.inTimeWait(client, server);
-      boolean serverTw = kernel.inTimeWait(server, client);
+      boolean clientTw = kernel.inTimeWait(client);
+      boolean serverTw = kernel.inTimeWait(client.reversed());
       assertEquals(
           c.timeWait() == Side.CLIENT, clientTw, c.name() + ": client TIME_WAIT in kernel");
       assertEquals(
           c.timeWait() == Side.SERVER, serverTw, c.name() + ": server TIME_WAIT in kernel");
       if (c.timeWait() == Side.CLIENT) {
         clientActive++;
-        assertTrue(recent(snap, client, server, "CLIENT"), c.name() + ": recent active close");
+        assertTrue(recent(snap, client, "CLIENT"), c.name() + ": recent active close");
       }
       if (c.timeWait() == Side.SERVER) {
-        assertTrue(recent(snap, server, client, "SERVER"), c.name() + ": recent active close");
+        assertTrue(recent(snap, client.reversed(), "SERVER"), c.name() + ": recent active close");
       }
     }
     JsonNode byRole = snap.get("totals").get("byRole");
@@ -132,6 +132,28 @@ class CloseClassificationIT {
     assertEquals(CASES.size() - 3, byRole.get("SERVER").get("passive").asLong());
     assertEquals(0, byRole.get("UNKNOWN").get("active").asLong());
     assertEquals(clientActive + 3, snap.get("recentActiveCloses").size());
+  }
+
+  /**
+   * The kernel's table once every case's TIME_WAIT is where it is expected, or after 5 s: a last
+   * FIN/ACK exchange may still run when the child has exited (its orphaned sockets finish it).
+   */
+  private static KernelTcpTable awaitKernel(Map<String, Tuple> tuples) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (true) {
+      KernelTcpTable kernel = KernelTcpTable.read();
+      boolean settled = true;
+      for (Expected c : CASES) {
+        Tuple client = tuples.get(c.name());
+        settled &=
+            kernel.inTimeWait(client) == (c.timeWait() == Side.CLIENT)
+                && kernel.inTimeWait(client.reversed()) == (c.timeWait() == Side.SERVER);
+      }
+      if (settled || System.nanoTime() > deadline) {
+        return kernel;
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The client's site row of a case: its open site is in the case's method. */
@@ -149,10 +171,9 @@ class CloseClassificationIT {
     return found;
   }
 
-  private static boolean recent(JsonNode snap, String local, String remote, String role) {
+  private static boolean recent(JsonNode snap, Tuple tuple, String role) {
     for (JsonNode e : snap.get("recentActiveCloses")) {
-      if (sameEndpoint(e.get("local").asText(), local)
-          && sameEndpoint(e.get("remote").asText(), remote)
+      if (Tuple.parse(e.get("local").asText(), e.get("remote").asText()).equals(tuple)
           && e.get("role").asText().equals(role)) {
         return true;
       }
@@ -160,27 +181,13 @@ class CloseClassificationIT {
     return false;
   }
 
-  /** {@code ip:port} texts naming the same endpoint, whatever the IPv6 notation. */
-  private static boolean sameEndpoint(String a, String b) {
-    int ca = a.lastIndexOf(':');
-    int cb = b.lastIndexOf(':');
-    if (ca < 0 || cb < 0 || !a.substring(ca).equals(b.substring(cb))) {
-      return false;
-    }
-    try {
-      return java.net.InetAddress.getByName(a.substring(0, ca).replaceAll("[\\[\\]]", ""))
-          .equals(java.net.InetAddress.getByName(b.substring(0, cb).replaceAll("[\\[\\]]", "")));
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
-  }
-
-  private static Map<String, String[]> tuples(List<String> lines) {
-    Map<String, String[]> out = new HashMap<>();
+  /** The client's 4-tuple of each case, from {@code case=NAME client=IP:PORT server=IP:PORT}. */
+  private static Map<String, Tuple> tuples(List<String> lines) {
+    Map<String, Tuple> out = new HashMap<>();
     for (String line : lines) {
       if (line.startsWith("case=")) {
         String[] f = line.split(" ");
-        out.put(f[0].substring(5), new String[] {f[1].substring(7), f[2].substring(7)});
+        out.put(f[0].substring(5), Tuple.parse(f[1].substring(7), f[2].substring(7)));
       }
     }
     return out;

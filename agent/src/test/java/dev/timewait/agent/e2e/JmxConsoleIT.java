@@ -9,6 +9,8 @@ import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.FindingsMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * attribute; a remote listener receives the Findings MBean's notifications.
  */
 class JmxConsoleIT {
-  private static final Path JAVA = ChildJvm.javas().get(0);
+  private static final Path JAVA = Jdk.current().java();
   private static final Path JMXTERM =
       Path.of(System.getProperty("timewait.jmxtermJar", "target/jmx-clients/jmxterm-uber.jar"));
   private static final ObjectName FINDINGS = name("dev.timewait:type=Findings");
@@ -63,11 +65,12 @@ class JmxConsoleIT {
   @Test
   void jmxtermReadsEveryAttributeAndARemoteListenerHearsAFinding() throws Exception {
     try (ChildJvm child =
-        ChildJvm.withAgent(
-            JAVA,
-            "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
-                + "closeWaitAfter=300ms,thresholds=churnPerMinute=5",
-            LifecycleApp.class)) {
+        ChildJvm.builder()
+            .agent(
+                "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
+                    + "closeWaitAfter=300ms,thresholds=churnPerMinute=5")
+            .mainClass(LifecycleApp.class)
+            .start()) {
       child.awaitLine("ready");
       String url = localJmxUrl(child.pid());
       BlockingQueue<Notification> heard = new LinkedBlockingQueue<>();

@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +53,7 @@ class NettyTransportsIT {
 
   static Stream<Arguments> runs() {
     List<Arguments> runs = new ArrayList<>();
-    for (Path java : ChildJvm.javas()) {
+    for (Path java : Jdk.all().stream().map(jdk -> jdk.home().resolve("bin/java")).toList()) {
       for (String transport : new String[] {"epoll", "io_uring", "nio", "shaded-epoll"}) {
         runs.add(Arguments.of(java, transport, false));
       }
@@ -86,17 +90,23 @@ class NettyTransportsIT {
       jvmArgs.add("-XX:+EnableDynamicAgentLoading");
       args.add("--wait-for-agent");
     } else {
-      jvmArgs.add("-javaagent:" + ChildJvm.AGENT_JAR + "=" + options);
+      jvmArgs.add("-javaagent:" + ChildJvm.agentJar() + "=" + options);
     }
     List<String> lines;
     String stderr;
-    try (ChildJvm child = ChildJvm.start(java, jvmArgs, jars(shaded), app, args)) {
+    try (ChildJvm child =
+        ChildJvm.on(new Jdk(java.getParent().getParent()))
+            .jvmArgs(jvmArgs)
+            .classPath(jars(shaded).toArray(new Path[0]))
+            .mainClass(app)
+            .args(args)
+            .start()) {
       if (attach) {
         String ready = child.awaitLine("ready");
         assumeFalse(ready.startsWith("unavailable"), ready);
         VirtualMachine vm = VirtualMachine.attach(Long.toString(child.pid()));
         try {
-          vm.loadAgent(ChildJvm.AGENT_JAR.toString(), options);
+          vm.loadAgent(ChildJvm.agentJar().toString(), options);
         } finally {
           vm.detach();
         }
@@ -119,9 +129,13 @@ class NettyTransportsIT {
     for (Expected c : CASES) {
       String[] t = tuples.get(c.name());
       assertEquals(
-          c.timeWait() == Side.CLIENT, kernel.inTimeWait(t[0], t[1]), c.name() + ": client TW");
+          c.timeWait() == Side.CLIENT,
+          kernel.inTimeWait(Tuple.parse(t[0], t[1])),
+          c.name() + ": client TW");
       assertEquals(
-          c.timeWait() == Side.SERVER, kernel.inTimeWait(t[1], t[0]), c.name() + ": server TW");
+          c.timeWait() == Side.SERVER,
+          kernel.inTimeWait(Tuple.parse(t[1], t[0])),
+          c.name() + ": server TW");
       if (c.timeWait() == Side.CLIENT) {
         clientActive++;
         assertTrue(recent(snap, t[0], t[1], "CLIENT"), c.name() + ": recent active close");

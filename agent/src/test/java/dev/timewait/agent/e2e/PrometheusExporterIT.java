@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -14,8 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,24 +39,14 @@ class PrometheusExporterIT {
   static final Path PROMETHEUS_DIR =
       Path.of(System.getProperty("timewait.prometheusDir", "../examples/prometheus"));
 
-  static List<Path> javas() {
-    return ChildJvm.javas();
-  }
-
   /** The child JVM with both agents; the exporter listens on {@code port}. */
-  static ChildJvm startWithExporter(Path java, int port, String agentOptions) throws Exception {
-    return ChildJvm.start(
-        java,
-        List.of(
-            "-javaagent:" + ChildJvm.AGENT_JAR + "=" + agentOptions,
-            "-javaagent:"
-                + EXPORTER_JAR
-                + "=127.0.0.1:"
-                + port
-                + ":"
-                + PROMETHEUS_DIR.resolve("jmx-exporter.yaml")),
-        LifecycleApp.class,
-        List.of());
+  static ChildJvm startWithExporter(Jdk jdk, int port, String agentOptions) throws Exception {
+    return ChildJvm.on(jdk)
+        .agent(agentOptions)
+        .agent(
+            EXPORTER_JAR, "127.0.0.1:" + port + ":" + PROMETHEUS_DIR.resolve("jmx-exporter.yaml"))
+        .mainClass(LifecycleApp.class)
+        .start();
   }
 
   static int freePort() throws Exception {
@@ -102,12 +97,12 @@ class PrometheusExporterIT {
   }
 
   @ParameterizedTest
-  @MethodSource("javas")
-  void theStockExporterPublishesTimewaitSeries(Path java) throws Exception {
+  @MethodSource(Jdk.ALL)
+  void theStockExporterPublishesTimewaitSeries(Jdk jdk) throws Exception {
     int port = freePort();
     try (ChildJvm child =
         startWithExporter(
-            java,
+            jdk,
             port,
             "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
                 + "thresholds=churnPerMinute=5")) {
@@ -122,26 +117,28 @@ class PrometheusExporterIT {
           awaitScrape(
               client,
               port,
+              // The ratios appear once a table sample follows the closes: there is no share before.
               t ->
                   !t.find(
-                          "timewait_finding_raised_timestamp_seconds",
-                          Map.of("id", "CLIENT_CHURN_SITE"))
-                      .isEmpty(),
+                              "timewait_finding_raised_timestamp_seconds",
+                              Map.of("id", "CLIENT_CHURN_SITE"))
+                          .isEmpty()
+                      && t.types.containsKey("timewait_host_confirmed_ratio"),
               20_000);
 
       assertEquals(
-          20, m.value("timewait_closes_total", Map.of("kind", "ACTIVE", "role", "CLIENT")));
+          20, m.value("timewait_closes_total", Map.of("kind", "active", "role", "client")));
       assertEquals(
-          20, m.value("timewait_closes_total", Map.of("kind", "PASSIVE", "role", "SERVER")));
+          20, m.value("timewait_closes_total", Map.of("kind", "passive", "role", "server")));
       assertEquals(
           0,
-          m.value("timewait_closes_total", Map.of("kind", "ACTIVE", "role", "SERVER")),
+          m.value("timewait_closes_total", Map.of("kind", "active", "role", "server")),
           "the exporter's own closes are not application closes");
       assertTrue(
           m.value("timewait_agent_internal_closes_total", Map.of()) >= 3,
           "the three HTTP/1.0 scrapes count as internal");
       List<ExpositionText.Sample> client20 =
-          m.find("timewait_site_closes_total", Map.of("kind", "active", "role", "CLIENT"));
+          m.find("timewait_site_closes_total", Map.of("kind", "active", "role", "client"));
       assertEquals(1, client20.size(), client20.toString());
       Map<String, String> labels = client20.get(0).labels();
       assertEquals(20, client20.get(0).value());
@@ -153,6 +150,24 @@ class PrometheusExporterIT {
               s.labels().toString().contains("httpserver"), "exporter socket as a site: " + s);
         }
       }
+      for (ExpositionText.Sample s : m.samples) {
+        if (s.name().startsWith("timewait_")) {
+          for (String label : List.of("kind", "role", "severity")) {
+            String value = s.labels().get(label);
+            assertTrue(
+                value == null || value.equals(value.toLowerCase(Locale.ROOT)),
+                "label values in lower case: " + s);
+          }
+          assertTrue(s.value() >= 0, "no made-up -1 for an unknown value: " + s);
+        }
+      }
+      for (ExpositionText.Sample s : m.find("timewait_endpoint_active_closes_total", Map.of())) {
+        assertTrue(s.value() > 0, "an endpoint without active closes is no series: " + s);
+      }
+      assertEquals(
+          Files.exists(Path.of("/proc/sys/net/ipv4/tcp_tw_recycle")),
+          m.types.containsKey("timewait_host_tw_recycle"),
+          "tcp_tw_recycle is published only by kernels that have it");
       assertEquals(
           1,
           m.find("timewait_endpoint_active_closes_total", Map.of()).stream()
@@ -193,8 +208,9 @@ class PrometheusExporterIT {
   }
 
   /**
-   * The metrics present in every scrape; those keyed by a host row (destination, listening port,
-   * owning site) appear with their rows.
+   * The metrics present in every scrape once the host is sampled; those keyed by a host row
+   * (destination, listening port, owning site) appear with their rows, and {@code
+   * timewait_host_tw_recycle} only on kernels that have the setting.
    */
   static final List<String> EXPECTED =
       List.of(
@@ -210,7 +226,6 @@ class PrometheusExporterIT {
           "timewait_host_owned_ratio",
           "timewait_host_time_wait_overflows_total",
           "timewait_host_max_time_wait_buckets",
-          "timewait_host_tw_recycle",
           "timewait_host_table_sample_seconds",
           "timewait_findings",
           "timewait_healthy",

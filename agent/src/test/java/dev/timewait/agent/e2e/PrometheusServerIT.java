@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -54,7 +56,7 @@ class PrometheusServerIT {
     Process server = null;
     try (ChildJvm child =
         PrometheusExporterIT.startWithExporter(
-            ChildJvm.javas().get(0),
+            Jdk.current(),
             exporterPort,
             "jmxDelay=0s,interval=300ms,hostInterval=300ms,tableInterval=500ms,"
                 + "thresholds=churnPerMinute=5")) {
@@ -72,7 +74,7 @@ class PrometheusServerIT {
       HttpClient client = HttpClient.newHttpClient();
       // Scraped before the traffic and for longer than the report's window, as in production.
       awaitOne(
-          client, api, "timewait_closes_total{kind=\"ACTIVE\",role=\"CLIENT\"} == 0", 60_000, dir);
+          client, api, "timewait_closes_total{kind=\"active\",role=\"client\"} == 0", 60_000, dir);
       long firstScrape = System.currentTimeMillis();
       Thread.sleep(8000);
       child.send("closes 20");
@@ -81,7 +83,7 @@ class PrometheusServerIT {
           awaitOne(
               client,
               api,
-              "timewait_site_closes_total{kind=\"active\",role=\"CLIENT\"} == 20",
+              "timewait_site_closes_total{kind=\"active\",role=\"client\"} == 20",
               60_000,
               dir);
       JsonNode labels = site.get("metric");
@@ -114,7 +116,7 @@ class PrometheusServerIT {
       // the report's own JVM takes seconds to start on a busy machine.
       long window = (System.currentTimeMillis() - firstScrape) / 1000 - 1;
       List<String> command = new ArrayList<>();
-      command.add(ChildJvm.javas().get(0).toString());
+      command.add(Jdk.current().java().toString());
       command.addAll(
           List.of(
               "-jar",

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +36,7 @@ class RacingClosesIT {
 
   static Stream<Arguments> runs() {
     List<Arguments> runs = new ArrayList<>();
-    for (Path java : ChildJvm.javas()) {
+    for (Path java : Jdk.all().stream().map(jdk -> jdk.home().resolve("bin/java")).toList()) {
       for (String kind : new String[] {"socket", "channel"}) {
         runs.add(Arguments.of(java, kind));
       }
@@ -49,16 +53,17 @@ class RacingClosesIT {
     Path snapshot = dir.resolve("snapshot.json");
     List<String> lines;
     try (ChildJvm child =
-        ChildJvm.start(
-            java,
-            List.of(
-                "-javaagent:"
-                    + ChildJvm.AGENT_JAR
-                    + "=snapshot="
-                    + snapshot
-                    + ",interval=1s,host=false"),
-            RacingCloses.class,
-            List.of(kind, Integer.toString(CALLS)))) {
+        ChildJvm.on(new Jdk(java.getParent().getParent()))
+            .jvmArgs(
+                List.of(
+                    "-javaagent:"
+                        + ChildJvm.agentJar()
+                        + "=snapshot="
+                        + snapshot
+                        + ",interval=1s,host=false"))
+            .mainClass(RacingCloses.class)
+            .args(List.of(kind, Integer.toString(CALLS)))
+            .start()) {
       lines = child.finish(120);
       assertFalse(child.stderr().contains("timewait:"), child.stderr());
     }
@@ -74,7 +79,7 @@ class RacingClosesIT {
         String client = f[1].substring(7);
         String server = f[2].substring(7);
         calls.add(client);
-        if (kernel.inTimeWait(client, server)) {
+        if (kernel.inTimeWait(Tuple.parse(client, server))) {
           kernelActive.add(client);
         }
       }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timewait.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,21 +26,14 @@ class SnapshotCrashIT {
     int reads = 0;
     for (int round = 0; round < 5; round++) {
       try (ChildJvm child =
-          ChildJvm.start(
-              ChildJvm.javas().get(0),
-              List.of(
-                  "-javaagent:"
-                      + ChildJvm.AGENT_JAR
-                      + "=jmxDelay=0s,interval=100ms,snapshot="
-                      + snapshot),
-              LifecycleApp.class,
-              List.of())) {
+          ChildJvm.builder()
+              .agent("jmxDelay=0s,interval=100ms,snapshot=" + snapshot)
+              .mainClass(LifecycleApp.class)
+              .start()) {
         child.awaitLine("ready");
         child.send("closes 300"); // a few hundred recent closes: a snapshot of tens of kB
         child.awaitLine("done 300");
-        while (!Files.exists(snapshot)) {
-          Thread.sleep(10);
-        }
+        child.awaitFile(snapshot, 30_000);
         long killAt = System.currentTimeMillis() + 300 + random.nextInt(700);
         while (System.currentTimeMillis() < killAt) {
           if (Files.exists(snapshot)) {
@@ -48,8 +41,7 @@ class SnapshotCrashIT {
             reads++;
           }
         }
-        child.close(); // SIGKILL
-        child.finishKilled(30);
+        child.kill(); // SIGKILL
       }
       assertWhole(snapshot, "after the kill, round " + round);
     }

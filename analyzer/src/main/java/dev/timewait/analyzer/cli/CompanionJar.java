@@ -1,14 +1,18 @@
 package dev.timewait.analyzer.cli;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Finds a jar that ships with {@code timewait.jar}: the option naming it, else the jar beside
- * {@code timewait.jar}, else {@code <module>/target/<jar>} of the source tree that {@code
- * analyzer/target/timewait.jar} was built in.
+ * {@code timewait.jar} (the distribution's {@code lib/}), else {@code <module>/target/<jar>} of the
+ * source tree that {@code analyzer/target/timewait.jar} was built in.
  */
 final class CompanionJar {
 
@@ -26,8 +30,28 @@ final class CompanionJar {
 
   /** The agent jar; {@code option} is the {@code --agent-jar} value or null. */
   static Path agent(Path option) {
-    return new CompanionJar("timewait-agent.jar", "agent", "agent jar", "--agent-jar")
-        .locate(option);
+    Path jar =
+        new CompanionJar("timewait-agent.jar", "agent", "agent jar", "--agent-jar").locate(option);
+    if (!isAgentJar(jar)) {
+      throw new CliException(
+          jar
+              + " is not an agent jar (its manifest names no Agent-Class or Premain-Class): use"
+              + " timewait-agent.jar");
+    }
+    return jar;
+  }
+
+  private static boolean isAgentJar(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      if (manifest == null) {
+        return false;
+      }
+      Attributes main = manifest.getMainAttributes();
+      return main.getValue("Agent-Class") != null || main.getValue("Premain-Class") != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The examples jar; {@code option} is the {@code --examples-jar} value or null. */
@@ -56,9 +80,11 @@ final class CompanionJar {
     }
     throw new CliException(
         what
-            + " not found beside timewait.jar or in "
-            + module
-            + "/target: pass "
+            + " not found: "
+            + fileName
+            + " is not beside "
+            + (home == null ? "timewait.jar" : home.resolve("timewait.jar"))
+            + " (the distribution's lib/ holds both): pass "
             + option
             + " FILE");
   }

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--duration",
+      names = {"-d", "--duration"},
       paramLabel = "DURATION",
       defaultValue = "20s",
       converter = DurationConverter.class,
@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(
-      names = "--out",
+      names = {"-o", "--out"},
       paramLabel = "DIR",
       description = "Where to write the reports (default: the current directory).")
   Path out;
@@ -206,8 +206,8 @@ final class DemoCommand implements Callable<Integer> {
     Report report = ReportBuilder.build(input, findings, sources, Instant.now());
     Path html = outDir.resolve(HTML);
     Path markdown = outDir.resolve(MARKDOWN);
-    SnapshotCommand.writeAtomically(html, ReportRenderer.forFormat("html").render(report));
-    SnapshotCommand.writeAtomically(markdown, ReportRenderer.forFormat("md").render(report));
+    OutputFile.write(html, ReportRenderer.forFormat("html").render(report));
+    OutputFile.write(markdown, ReportRenderer.forFormat("md").render(report));
     printSummary(report, snapshot, lines(scenarioLines).size(), html, markdown);
     return 0;
   }

@@ -1,30 +1,68 @@
 package dev.timewait.analyzer.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Removes the agent's instrumentation from a running JVM. */
+/**
+ * Removes the agent's instrumentation from a running JVM, and says "removed" only when the agent's
+ * MBean was there before and is gone after.
+ */
 @Command(
     name = "detach",
     mixinStandardHelpOptions = true,
-    description = "Remove the timewait instrumentation from a running JVM (counting stops).")
+    description = "Remove the timewait instrumentation from a running JVM (counting stops).",
+    footer = {
+      "",
+      "The JDK's local JMX connector, through which timewait reads the agent, stays open until the"
+          + " JVM exits: the JDK has no command to close it.",
+      "Exit codes: 0 removed, 1 no agent was there or it did not go, 2 bad usage or input."
+    })
 final class DetachCommand implements Callable<Integer> {
+
+  private static final long STOP_MILLIS = 5000;
 
   @Spec CommandSpec spec;
 
   @Mixin TargetJvm target;
 
+  @Option(
+      names = "--agent-jar",
+      paramLabel = "FILE",
+      description = "The agent jar (default: timewait-agent.jar beside timewait.jar).")
+  Path agentJar;
+
   @Override
   public Integer call() {
-    Path jar = target.agentJar();
-    try (JvmConnection jvm = JvmConnection.attach(target.pid)) {
+    PrintWriter err = spec.commandLine().getErr();
+    long pid = target.pid();
+    Path jar = CompanionJar.agent(agentJar);
+    try (JvmConnection jvm = JvmConnection.attach(pid)) {
+      boolean present = jvm.agentOptions() != null;
+      if (jvm.startedConnector()) {
+        err.println(ConnectorNote.of(pid));
+      }
+      if (!present) {
+        err.println("timewait: pid " + pid + " has no timewait agent: nothing to remove");
+        return Main.EXIT_NOT_DONE;
+      }
       jvm.loadAgent(jar, "detach");
+      if (!jvm.awaitAgentGone(STOP_MILLIS)) {
+        err.println(
+            "timewait: the agent in pid "
+                + pid
+                + " is still registered "
+                + STOP_MILLIS / 1000
+                + " s after detach");
+        return Main.EXIT_NOT_DONE;
+      }
     }
-    spec.commandLine().getOut().println("timewait instrumentation removed from pid " + target.pid);
+    spec.commandLine().getOut().println("timewait agent removed from pid " + pid);
     return 0;
   }
 }

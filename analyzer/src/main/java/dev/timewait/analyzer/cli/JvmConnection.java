@@ -8,17 +8,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.management.InstanceNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * A running JVM reached through the attach API: loads the agent into it and reads the agent's
- * {@code SnapshotJson} attribute through the JVM's local JMX connector.
+ * A running JVM reached through the attach API: loads the agent into it and reads the agent's MBean
+ * through the JVM's local JMX connector. That connector is the JDK's own (as {@code jcmd PID
+ * ManagementAgent.start_local} starts it): it accepts connections from this host only, and once
+ * started the JDK keeps it until the JVM exits, as it has no command to stop it.
  */
 final class JvmConnection implements AutoCloseable {
 
@@ -27,9 +33,16 @@ final class JvmConnection implements AutoCloseable {
 
   static final String SNAPSHOT_ATTRIBUTE = "SnapshotJson";
 
+  static final String OPTIONS_ATTRIBUTE = "Options";
+
+  /** The agent property holding the local connector's address once it runs. */
+  private static final String LOCAL_CONNECTOR =
+      "com.sun.management.jmxremote.localConnectorAddress";
+
   private final long pid;
   private final VirtualMachine vm;
   private JMXConnector jmx;
+  private boolean startedConnector;
 
   private JvmConnection(long pid, VirtualMachine vm) {
     this.pid = pid;
@@ -126,6 +139,77 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * The options the running agent was started with, or null when the agent's MBean is not
+   * registered (no agent, an agent that switched itself off, or one started with {@code
+   * jmx=false}).
+   */
+  Map<String, String> agentOptions() {
+    try {
+      MBeanServerConnection server = jmx().getMBeanServerConnection();
+      return options(server.getAttribute(new ObjectName(AGENT_MBEAN), OPTIONS_ATTRIBUTE));
+    } catch (InstanceNotFoundException e) {
+      return null;
+    } catch (MalformedObjectNameException e) {
+      throw new IllegalStateException(e);
+    } catch (Exception e) {
+      throw new CliException("reading " + AGENT_MBEAN + " from pid " + pid + ": " + oneLine(e));
+    }
+  }
+
+  /** An MXBean's {@code Map<String, String>} (rows of key and value), or a plain map. */
+  private static Map<String, String> options(Object value) {
+    Map<String, String> options = new TreeMap<>();
+    if (value instanceof TabularData table) {
+      for (Object row : table.values()) {
+        CompositeData data = (CompositeData) row;
+        options.put(String.valueOf(data.get("key")), String.valueOf(data.get("value")));
+      }
+    } else if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> options.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return options;
+  }
+
+  /** Polls for the agent's MBean for up to {@code millis}: its options, or null. */
+  Map<String, String> awaitAgent(long millis, Progress progress) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (true) {
+      Map<String, String> options = agentOptions();
+      if (options != null || System.nanoTime() > deadline) {
+        return options;
+      }
+      progress.show("waiting for the agent in pid " + pid + " ...");
+      pause();
+    }
+  }
+
+  /** Polls until the agent's MBean is gone, for up to {@code millis}; whether it went. */
+  boolean awaitAgentGone(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (agentOptions() != null) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      pause();
+    }
+    return true;
+  }
+
+  /** Whether this connection started the JVM's local JMX connector (it was not running). */
+  boolean startedConnector() {
+    return startedConnector;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted");
+    }
+  }
+
   /** Polls for the agent's snapshot for up to {@code millis}; null when it never appears. */
   String awaitSnapshotJson(long millis, Progress progress) {
     long deadline = System.nanoTime() + millis * 1_000_000;
@@ -135,18 +219,17 @@ final class JvmConnection implements AutoCloseable {
         return json;
       }
       progress.show("waiting for the agent in pid " + pid + " ...");
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
+      pause();
     }
   }
 
   private JMXConnector jmx() throws IOException {
     if (jmx == null) {
-      String url = vm.startLocalManagementAgent();
+      String url = vm.getAgentProperties().getProperty(LOCAL_CONNECTOR);
+      if (url == null) {
+        url = vm.startLocalManagementAgent();
+        startedConnector = true;
+      }
       jmx = JMXConnectorFactory.connect(new JMXServiceURL(url));
     }
     return jmx;

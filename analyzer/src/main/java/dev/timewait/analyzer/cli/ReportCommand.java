@@ -1,11 +1,14 @@
 package dev.timewait.analyzer.cli;
 
+import dev.timewait.analyzer.capture.CapturedHost;
 import dev.timewait.analyzer.prometheus.PrometheusException;
 import dev.timewait.analyzer.prometheus.PrometheusFleet;
 import dev.timewait.analyzer.prometheus.PrometheusQuery;
 import dev.timewait.analyzer.report.Report;
 import dev.timewait.analyzer.report.ReportBuilder;
 import dev.timewait.analyzer.report.ReportRenderer;
+import dev.timewait.analyzer.report.SiteFilter;
+import dev.timewait.analyzer.report.SysctlDropIn;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.linux.LinuxProcCollector;
@@ -17,6 +20,7 @@ import dev.timewait.core.rules.Thresholds;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotException;
 import dev.timewait.core.snapshot.SnapshotReader;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +35,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Collects from the chosen sources, runs the rules and writes the report. */
@@ -42,21 +47,58 @@ import picocli.CommandLine.Spec;
       "Report on TIME_WAIT: this host (default), a captured host tree, agent snapshot files and"
           + " running JVMs, combined into one report."
     },
-    footer = {
-      "",
-      "Thresholds (--threshold NAME=VALUE): reuseShare=0.5 portWarn=0.5 portCritical=0.8"
-          + " loopbackOnlyTimeWait=1000 twBucketsShare=0.9 serverTimeWait=1000"
-          + " conntrackShare=0.8 closeWait=100 churnPerMinute=100",
-      "Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input."
-    })
+    footer = "(the thresholds and exit codes, set by Main)")
 final class ReportCommand implements Callable<Integer> {
 
   /** Output formats. */
   enum Format {
     MD,
     HTML,
-    JSON
+    JSON;
+
+    /** The format a file name asks for by its extension, or null. */
+    static Format ofFileName(Path file) {
+      String name = file.getFileName() == null ? "" : file.getFileName().toString();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".html") || lower.endsWith(".htm")) {
+        return HTML;
+      }
+      if (lower.endsWith(".json")) {
+        return JSON;
+      }
+      if (lower.endsWith(".md") || lower.endsWith(".markdown")) {
+        return MD;
+      }
+      return null;
+    }
   }
+
+  /** What each threshold is, in the order of {@link Thresholds#asMap()}. */
+  static final Map<String, String> THRESHOLD_MEANINGS =
+      Map.of(
+          "reuseShare",
+          "TW_REUSE_RECOMMENDED: share of the usable ephemeral ports that one client"
+              + " destination uses",
+          "portWarn",
+          "PORT_EXHAUSTION_RISK warning: share of the usable ephemeral ports that one client"
+              + " destination uses",
+          "portCritical",
+          "PORT_EXHAUSTION_RISK critical: the same share",
+          "loopbackOnlyTimeWait",
+          "TW_REUSE_LOOPBACK_ONLY: client TIME_WAIT sockets to destinations off this host",
+          "twBucketsShare",
+          "TW_BUCKETS_OVERFLOW: share of net.ipv4.tcp_max_tw_buckets in use",
+          "serverTimeWait",
+          "SERVER_ACTIVE_CLOSE: TIME_WAIT sockets of this host's listening ports",
+          "conntrackShare",
+          "CONNTRACK_PRESSURE: share of net.netfilter.nf_conntrack_max in use",
+          "closeWait",
+          "CLOSE_WAIT_LEAK: CLOSE_WAIT sockets on the host",
+          "churnPerMinute",
+          "CLIENT_CHURN_SITE: active client closes a minute at one code site");
+
+  private static final int HELP_WIDTH = 80;
+  private static final int MEANING_COLUMN = 28;
 
   private static final Duration LIVE_DEFAULT = Duration.ofSeconds(10);
   private static final Duration COUNTER_INTERVAL = Duration.ofSeconds(1);
@@ -66,9 +108,29 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--host-root",
-      paramLabel = "DIR",
-      description = "Read a captured host tree (proc/, etc/) instead of this host.")
+      paramLabel = "DIR|FILE",
+      description =
+          "Read a captured host instead of this host: a tree (proc/, etc/) or an archive"
+              + " written by 'timewait capture', whose agent snapshots are read too.")
   Path hostRoot;
+
+  @Option(
+      names = "--site",
+      paramLabel = "PATTERN",
+      description =
+          "Show only the code sites whose close or open frame contains PATTERN (* matches any"
+              + " text), with their stacks.")
+  String site;
+
+  @Option(
+      names = "--write-sysctl",
+      paramLabel = "FILE",
+      description =
+          "Also write the recommended kernel settings to FILE as a sysctl.d drop-in, one comment"
+              + " line each saying why; nothing is applied.")
+  Path writeSysctl;
+
+  private CapturedHost captured;
 
   @Option(
       names = "--no-host",
@@ -81,11 +143,16 @@ final class ReportCommand implements Callable<Integer> {
       description = "An agent snapshot file; repeat for several JVMs or hosts (a fleet report).")
   List<Path> snapshots = new ArrayList<>();
 
-  @Option(
-      names = "--pid",
+  @Parameters(
       paramLabel = "PID",
-      description = "A running JVM whose agent is read over its local JMX connector; repeatable.")
-  List<Long> pids = new ArrayList<>();
+      arity = "0..*",
+      description = "Running JVMs whose agents are read over their local JMX connector.")
+  List<Long> positionalPids = new ArrayList<>();
+
+  @Option(names = "--pid", hidden = true, paramLabel = "PID")
+  List<Long> optionPids = new ArrayList<>();
+
+  private final List<Long> pids = new ArrayList<>();
 
   @Option(
       names = "--prometheus",
@@ -95,7 +162,7 @@ final class ReportCommand implements Callable<Integer> {
               + " from its query API, rates over --duration (default 5m); no host is sampled.")
   URI prometheus;
 
-  @Option(names = "--attach", description = "With --pid: load the agent first when it is absent.")
+  @Option(names = "--attach", description = "With a PID: load the agent first when it is absent.")
   boolean attach;
 
   @Option(
@@ -105,7 +172,7 @@ final class ReportCommand implements Callable<Integer> {
   Path agentJar;
 
   @Option(
-      names = "--duration",
+      names = {"-d", "--duration"},
       paramLabel = "DURATION",
       converter = DurationConverter.class,
       description =
@@ -114,14 +181,15 @@ final class ReportCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(
-      names = "--format",
+      names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      defaultValue = "md",
-      description = "md, html or json (default: ${DEFAULT-VALUE}).")
+      description =
+          "md, html or json (default: from the --out file's extension, .html, .json or .md;"
+              + " else md).")
   Format format;
 
   @Option(
-      names = "--out",
+      names = {"-o", "--out"},
       paramLabel = "FILE",
       description = "Write the report here instead of standard output.")
   Path out;
@@ -138,17 +206,89 @@ final class ReportCommand implements Callable<Integer> {
       description = "Change a threshold, e.g. portWarn=0.4 (see below); repeatable.")
   Map<String, String> thresholdOptions = new LinkedHashMap<>();
 
+  /** The help's footer: each threshold with its default and meaning, then the exit codes. */
+  static String[] footer() {
+    List<String> lines = new ArrayList<>();
+    lines.add("");
+    lines.add("Thresholds (--threshold NAME=VALUE; shares are fractions, 0.5 = 50%):");
+    for (Map.Entry<String, Object> threshold : Thresholds.defaults().asMap().entrySet()) {
+      String head = "  " + threshold.getKey() + "=" + number(threshold.getValue());
+      String meaning = THRESHOLD_MEANINGS.getOrDefault(threshold.getKey(), "");
+      lines.addAll(wrap(head, meaning));
+    }
+    lines.add("");
+    lines.add("Exit codes: 0 fine, 1 a finding at or above --fail-on, 2 bad usage or input.");
+    return lines.toArray(new String[0]);
+  }
+
+  private static String number(Object value) {
+    double d = ((Number) value).doubleValue();
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  /** {@code head} then {@code text} in a column of its own, wrapped at spaces. */
+  private static List<String> wrap(String head, String text) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder(head);
+    if (line.length() >= MEANING_COLUMN) {
+      lines.add(line.toString());
+      line.setLength(0);
+    }
+    for (String word : text.split(" ")) {
+      boolean fresh = line.length() <= MEANING_COLUMN;
+      if (!fresh && line.length() + 1 + word.length() > HELP_WIDTH - 1) {
+        lines.add(line.toString());
+        line.setLength(0);
+        fresh = true;
+      }
+      if (fresh) {
+        line.append(" ".repeat(MEANING_COLUMN - line.length()));
+      } else {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    lines.add(line.toString());
+    return lines;
+  }
+
   @Override
   public Integer call() {
+    pids.clear();
+    pids.addAll(positionalPids);
+    pids.addAll(optionPids);
     Severity failSeverity = failOn == null ? null : parseSeverity(failOn);
     Thresholds thresholds = thresholds();
     if (hostRoot != null && noHost) {
       throw new CliException("--host-root and --no-host exclude each other");
     }
     if (attach && pids.isEmpty()) {
-      throw new CliException("--attach needs --pid");
+      throw new CliException("--attach needs the PID of a JVM");
     }
+    Format effective = effectiveFormat();
+    if (out != null) {
+      OutputFile.check(out);
+    }
+    if (writeSysctl != null) {
+      OutputFile.check(writeSysctl);
+    }
+    SiteFilter siteFilter = siteFilter();
     List<String> sources = new ArrayList<>();
+    try {
+      return report(failSeverity, thresholds, effective, siteFilter, sources);
+    } finally {
+      if (captured != null) {
+        captured.close();
+      }
+    }
+  }
+
+  private Integer report(
+      Severity failSeverity,
+      Thresholds thresholds,
+      Format effective,
+      SiteFilter siteFilter,
+      List<String> sources) {
     HostCollector collector = collector(sources);
     SnapshotReader reader = new SnapshotReader();
     List<Snapshot> fileSnapshots = readFiles(reader, sources);
@@ -198,20 +338,41 @@ final class ReportCommand implements Callable<Integer> {
         findings = fleet.withAgentFindings(findings);
       }
       Report report = ReportBuilder.build(input, findings, sources, Instant.now());
-      write(ReportRenderer.forFormat(format.name().toLowerCase(Locale.ROOT)).render(report));
+      if (writeSysctl != null) {
+        OutputFile.write(writeSysctl, SysctlDropIn.render(report));
+      }
+      if (siteFilter != null) {
+        report = siteFilter.apply(report);
+        if (report.sites().isEmpty()) {
+          throw new CliException("no code site matches --site " + siteFilter);
+        }
+      }
+      write(ReportRenderer.forFormat(effective.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
         for (Finding finding : findings) {
-          if (finding.severity().atLeast(failSeverity)) {
+          if (Analyzer.isProblem(finding) && finding.severity().atLeast(failSeverity)) {
             return Main.EXIT_FINDINGS;
           }
         }
       }
       return 0;
     } finally {
-      for (JvmConnection jvm : jvms) {
-        jvm.close();
+      for (int i = 0; i < jvms.size(); i++) {
+        if (jvms.get(i).startedConnector()) {
+          spec.commandLine().getErr().println(ConnectorNote.of(pids.get(i)));
+        }
+        jvms.get(i).close();
       }
     }
+  }
+
+  /** {@code --format}, else the one the {@code --out} file's extension names, else Markdown. */
+  private Format effectiveFormat() {
+    if (format != null) {
+      return format;
+    }
+    Format fromName = out == null ? null : Format.ofFileName(out);
+    return fromName == null ? Format.MD : fromName;
   }
 
   /**
@@ -283,18 +444,51 @@ final class ReportCommand implements Callable<Integer> {
   private HostCollector collector(List<String> sources) {
     if (noHost || (prometheus != null && hostRoot == null)) {
       if (snapshots.isEmpty() && pids.isEmpty() && prometheus == null) {
-        throw new CliException("--no-host needs --snapshot, --pid or --prometheus");
+        throw new CliException("--no-host needs --snapshot, a PID or --prometheus");
       }
       return null;
     }
     if (hostRoot != null) {
+      if (Files.isRegularFile(hostRoot)) {
+        return capturedCollector(sources);
+      }
       if (!Files.isDirectory(hostRoot)) {
-        throw new CliException("host root is not a directory: " + hostRoot);
+        throw new CliException("host root is not a directory or a capture: " + hostRoot);
       }
       sources.add("host tree " + hostRoot);
+      snapshots.addAll(CapturedHost.snapshotsUnder(hostRoot));
       return new LinuxProcCollector(HostRoot.of(hostRoot));
     }
     return HostWindow.thisHost(sources);
+  }
+
+  /** A capture written by {@code timewait capture}, extracted for the length of the report. */
+  private HostCollector capturedCollector(List<String> sources) {
+    try {
+      captured = CapturedHost.open(hostRoot);
+    } catch (java.util.zip.ZipException e) {
+      throw new CliException(
+          "host root "
+              + hostRoot
+              + " is neither a folder nor a capture written by 'timewait capture'");
+    } catch (IOException e) {
+      throw new CliException(
+          "cannot read the capture " + hostRoot + ": " + JvmConnection.oneLine(e));
+    }
+    sources.add("host capture " + hostRoot);
+    snapshots.addAll(captured.snapshots());
+    return new LinuxProcCollector(HostRoot.of(captured.root()));
+  }
+
+  private SiteFilter siteFilter() {
+    if (site == null) {
+      return null;
+    }
+    try {
+      return SiteFilter.of(site);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--site: " + e.getMessage());
+    }
   }
 
   private Duration window() {
@@ -354,7 +548,7 @@ final class ReportCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return;
     }
-    SnapshotCommand.writeAtomically(out, text);
+    OutputFile.write(out, text);
   }
 
   private static void sleep(long millis) {

@@ -2,13 +2,10 @@ package dev.timewait.analyzer.cli;
 
 import dev.timewait.core.snapshot.SnapshotException;
 import dev.timewait.core.snapshot.SnapshotReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,20 +19,26 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--pid", required = true, paramLabel = "PID", description = "The JVM.")
-  long pid;
+  @Mixin TargetJvm target;
 
   @Option(
-      names = "--out",
+      names = {"-o", "--out"},
       paramLabel = "FILE",
       description = "Where to write the snapshot (default: standard output).")
   Path out;
 
   @Override
   public Integer call() {
+    long pid = target.pid();
+    if (out != null) {
+      OutputFile.check(out);
+    }
     String json;
     try (JvmConnection jvm = JvmConnection.attach(pid)) {
       json = jvm.snapshotJson();
+      if (jvm.startedConnector()) {
+        spec.commandLine().getErr().println(ConnectorNote.of(pid));
+      }
     }
     if (json == null) {
       throw new CliException(
@@ -50,24 +53,7 @@ final class SnapshotCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(json);
       return 0;
     }
-    writeAtomically(out, json);
+    OutputFile.write(out, json);
     return 0;
-  }
-
-  /** Writes a temporary file beside {@code target}, then renames it over the target. */
-  static void writeAtomically(Path target, String text) {
-    Path absolute = target.toAbsolutePath();
-    try {
-      Path temp = Files.createTempFile(absolute.getParent(), ".timewait-", ".tmp");
-      try {
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(
-            temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      throw new CliException("cannot write " + target + ": " + JvmConnection.oneLine(e));
-    }
   }
 }

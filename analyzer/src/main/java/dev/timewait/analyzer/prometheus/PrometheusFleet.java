@@ -199,7 +199,7 @@ public record PrometheusFleet(
           List.of(
               l.getOrDefault("site", "?"),
               l.getOrDefault("open_site", "?"),
-              l.getOrDefault("role", "UNKNOWN"),
+              l.getOrDefault("role", "unknown"),
               l.getOrDefault("via", "-"));
       add(sites.computeIfAbsent(key, k -> new double[3]), l.get("kind"), s.value());
     }
@@ -225,7 +225,7 @@ public record PrometheusFleet(
 
     private static Role role(String text) {
       try {
-        return text == null ? Role.UNKNOWN : Role.valueOf(text);
+        return text == null ? Role.UNKNOWN : Role.valueOf(text.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         return Role.UNKNOWN;
       }

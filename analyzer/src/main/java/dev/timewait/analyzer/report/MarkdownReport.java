@@ -25,6 +25,7 @@ public final class MarkdownReport implements ReportRenderer {
     }
     host(md, report.host());
     sites(md, report);
+    stacks(md, report);
     ownership(md, report);
     if (!report.unavailable().isEmpty()) {
       md.append("## Not available\n\n");
@@ -145,7 +146,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("|---|---|---:|---:|---:|\n");
     for (Report.Jvm jvm : report.jvms()) {
       md.append("| ")
-          .append(esc(jvm.label()))
+          .append(esc(jvm.jvm().label()))
           .append(" | ")
           .append(esc(jvm.takenAt()))
           .append(" | ")
@@ -182,10 +183,47 @@ public final class MarkdownReport implements ReportRenderer {
           .append(" | ")
           .append(esc(site.openSite()))
           .append(" | ")
-          .append(esc(site.jvm()))
+          .append(esc(site.jvm().label()))
           .append(" |\n");
     }
     md.append('\n');
+  }
+
+  /** Each listed site's close and open stacks, as fenced code blocks (frames are not escaped). */
+  private static void stacks(StringBuilder md, Report report) {
+    boolean any = false;
+    int rows = 0;
+    for (Report.Site site : report.sites()) {
+      if (rows++ == MAX_ROWS) {
+        break;
+      }
+      if (site.stack().isEmpty() && site.openStack().isEmpty()) {
+        continue;
+      }
+      if (!any) {
+        md.append("## Stacks\n\n");
+        any = true;
+      }
+      md.append("### ")
+          .append(esc(site.site()))
+          .append(" (")
+          .append(esc(site.role()))
+          .append(")\n\n```text\n");
+      frames(md, "closed at", site.stack());
+      frames(md, "opened at", site.openStack());
+      md.append("```\n\n");
+    }
+  }
+
+  private static void frames(StringBuilder md, String title, List<String> stack) {
+    if (stack.isEmpty()) {
+      return;
+    }
+    md.append(title).append('\n');
+    for (String frame : stack) {
+      // a frame cannot end the fence: backticks never occur in a Java frame, but keep it safe
+      md.append("    at ").append(frame.replace("```", "'''").replace('\n', ' ')).append('\n');
+    }
   }
 
   private static void ownership(StringBuilder md, Report report) {
@@ -197,7 +235,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("|---|---|---:|---:|---:|\n");
     for (Report.Ownership owner : report.ownership()) {
       md.append("| ")
-          .append(esc(owner.jvm()))
+          .append(esc(owner.jvm().label()))
           .append(" | (all) | ")
           .append(owner.recentCloses())
           .append(owner.droppedCloses() > 0 ? " (+" + owner.droppedCloses() + " not listed)" : "")

@@ -16,7 +16,7 @@ import java.util.Map;
  * @param host the sampled host, or null when only snapshots were read
  * @param findings most severe first
  * @param sites agent sites of all snapshots, most active closes first
- * @param jvms one line per snapshot
+ * @param jvms one row per snapshot
  * @param timeWaitSeries TIME_WAIT sockets over the sampling window
  * @param ownership per JVM, how many of the host's TIME_WAIT sockets its recent closes explain
  * @param unavailable what could not be read and why
@@ -76,6 +76,29 @@ public record Report(
   }
 
   /**
+   * Which JVM a row is about.
+   *
+   * @param label for people, e.g. {@code web-1 pid 123 (com.example.Main)}
+   * @param hostName host name, or null when unknown
+   * @param pid process id, or null when unknown
+   * @param mainClass main class, or null when unknown
+   * @param javaVersion {@code java.version}, or null when unknown
+   */
+  public record JvmId(
+      String label, String hostName, Long pid, String mainClass, String javaVersion) {}
+
+  /**
+   * Active closes of one site towards one remote endpoint.
+   *
+   * @param endpoint as the agent names it: {@code ip:port}, {@code [v6]:port}, {@code ip:*} for
+   *     server-side rows, or {@code (other endpoints)}
+   * @param address the remote IP, or null for {@code (other endpoints)}
+   * @param port the remote port, or null when it is not one port
+   * @param active active closes
+   */
+  public record Remote(String endpoint, String address, Integer port, long active) {}
+
+  /**
    * One agent site.
    *
    * @param jvm the JVM it was seen in
@@ -88,9 +111,11 @@ public record Report(
    * @param activePerMinute active closes per minute
    * @param rateBasis how the rate was measured
    * @param remotes remote endpoints with their active closes
+   * @param stack the close stack, innermost first, as the agent kept it
+   * @param openStack the open stack, innermost first (empty when unknown)
    */
   public record Site(
-      String jvm,
+      JvmId jvm,
       String site,
       String openSite,
       String role,
@@ -99,17 +124,21 @@ public record Report(
       long abortive,
       double activePerMinute,
       String rateBasis,
-      List<String> remotes) {
+      List<Remote> remotes,
+      List<String> stack,
+      List<String> openStack) {
 
     public Site {
       remotes = List.copyOf(remotes);
+      stack = List.copyOf(stack);
+      openStack = List.copyOf(openStack);
     }
   }
 
   /**
    * One snapshot's JVM.
    *
-   * @param label short name
+   * @param jvm which JVM
    * @param takenAt when the snapshot was taken
    * @param startedAt when recording started
    * @param activeCloses active closes
@@ -117,7 +146,7 @@ public record Report(
    * @param abortiveCloses resets
    */
   public record Jvm(
-      String label,
+      JvmId jvm,
       String takenAt,
       String startedAt,
       long activeCloses,
@@ -145,7 +174,7 @@ public record Report(
    * @param sites per code site, most TIME_WAIT sockets first
    */
   public record Ownership(
-      String jvm,
+      JvmId jvm,
       long recentCloses,
       long droppedCloses,
       long confirmed,

@@ -11,6 +11,7 @@ import dev.timewait.core.rules.Destinations;
 import dev.timewait.core.rules.Finding;
 import dev.timewait.core.rules.SiteRate;
 import dev.timewait.core.rules.SnapshotMatch;
+import dev.timewait.core.snapshot.JvmInfo;
 import dev.timewait.core.snapshot.SiteEndpoint;
 import dev.timewait.core.snapshot.Snapshot;
 import java.time.Instant;
@@ -89,16 +90,51 @@ public final class ReportBuilder {
     }
   }
 
+  /** The JVM of a snapshot, as fields. */
+  static Report.JvmId jvmId(Snapshot snapshot) {
+    JvmInfo jvm = snapshot.jvm();
+    return new Report.JvmId(
+        AgentActivity.jvmLabel(snapshot),
+        jvm == null ? null : jvm.hostName(),
+        jvm == null || jvm.pid() <= 0 ? null : jvm.pid(),
+        jvm == null ? null : jvm.mainClass(),
+        jvm == null ? null : jvm.javaVersion());
+  }
+
+  /** {@code ip:port}, {@code [v6]:port} or {@code ip:*} as fields; other text has none. */
+  static Report.Remote remote(SiteEndpoint endpoint) {
+    String text = endpoint.remote();
+    int colon = text == null ? -1 : text.lastIndexOf(':');
+    if (colon <= 0 || text.startsWith("(")) {
+      return new Report.Remote(text, null, null, endpoint.active());
+    }
+    String address = text.substring(0, colon);
+    if (address.startsWith("[") && address.endsWith("]")) {
+      address = address.substring(1, address.length() - 1);
+    }
+    Integer port = null;
+    try {
+      port = Integer.valueOf(text.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      // "ip:*": the server side, many client ports
+    }
+    return new Report.Remote(text, address, port, endpoint.active());
+  }
+
   private static List<Report.Site> sites(AnalysisInput input) {
+    Map<String, Report.JvmId> jvms = new LinkedHashMap<>();
+    for (Snapshot snapshot : input.snapshots()) {
+      jvms.putIfAbsent(AgentActivity.jvmLabel(snapshot), jvmId(snapshot));
+    }
     List<Report.Site> sites = new ArrayList<>();
     for (SiteRate rate : AgentActivity.siteRates(input)) {
-      List<String> remotes = new ArrayList<>();
+      List<Report.Remote> remotes = new ArrayList<>();
       for (SiteEndpoint endpoint : rate.site().endpoints()) {
-        remotes.add(endpoint.remote() + " (" + endpoint.active() + ")");
+        remotes.add(remote(endpoint));
       }
       sites.add(
           new Report.Site(
-              rate.jvm(),
+              jvms.getOrDefault(rate.jvm(), new Report.JvmId(rate.jvm(), null, null, null, null)),
               rate.site().site(),
               rate.site().openSite(),
               String.valueOf(rate.site().role()),
@@ -107,7 +143,9 @@ public final class ReportBuilder {
               rate.site().abortive(),
               Math.round(rate.activePerMinute() * 10) / 10.0,
               rate.basis(),
-              remotes));
+              remotes,
+              rate.site().stack(),
+              rate.site().openStack()));
     }
     sites.sort((a, b) -> Long.compare(b.active(), a.active()));
     return sites;
@@ -121,9 +159,9 @@ public final class ReportBuilder {
       long abortive = snapshot.totals() == null ? 0 : snapshot.totals().abortive();
       jvms.add(
           new Report.Jvm(
-              AgentActivity.jvmLabel(snapshot),
-              String.valueOf(snapshot.takenAt()),
-              String.valueOf(snapshot.startedAt()),
+              jvmId(snapshot),
+              snapshot.takenAt() == null ? null : snapshot.takenAt().toString(),
+              snapshot.startedAt() == null ? null : snapshot.startedAt().toString(),
               active,
               passive,
               abortive));
@@ -137,7 +175,7 @@ public final class ReportBuilder {
       MatchResult result = match.result();
       rows.add(
           new Report.Ownership(
-              AgentActivity.jvmLabel(match.snapshot()),
+              jvmId(match.snapshot()),
               result.recentCloses(),
               result.droppedCloses(),
               result.confirmed(),

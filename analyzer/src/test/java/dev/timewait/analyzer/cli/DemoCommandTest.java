@@ -40,9 +40,31 @@ class DemoCommandTest {
         CliRun.of("demo", "--out", file.toString()), "--out must be a directory: " + file);
   }
 
+  /** A jar whose manifest makes it an agent jar; nothing in it runs, since no child starts. */
+  private Path agentJar() throws Exception {
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Premain-Class", "example.Agent");
+    Path jar = dir.resolve("timewait-agent.jar");
+    try (java.io.OutputStream file = Files.newOutputStream(jar);
+        java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(file, manifest)) {
+      out.putNextEntry(new java.util.jar.JarEntry("example/"));
+      out.closeEntry();
+    }
+    return jar;
+  }
+
+  @Test
+  void agentJarThatIsNoAgent() throws Exception {
+    Path plain = Files.writeString(dir.resolve("timewait-agent-classes.jar"), "x");
+    assertOneLine(
+        CliRun.of("demo", "-o", dir.toString(), "--agent-jar", plain.toString()),
+        "is not an agent jar");
+  }
+
   @Test
   void missingExamplesJar() throws Exception {
-    Path agent = Files.writeString(dir.resolve("timewait-agent.jar"), "x");
+    Path agent = agentJar();
     assertOneLine(
         CliRun.of(
             "demo",
@@ -57,7 +79,7 @@ class DemoCommandTest {
 
   @Test
   void missingJava() throws Exception {
-    Path jar = Files.writeString(dir.resolve("some.jar"), "x");
+    Path jar = agentJar();
     assertOneLine(
         CliRun.of(
             "demo",

@@ -81,11 +81,15 @@ class JvmCommandsTest {
     Path jar = dir.resolve("fake-agent.jar");
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file, manifest)) {
-      for (Class<?> type :
-          new Class<?>[] {FakeAgent.class, FakeAgent.AgentMBean.class, JvmConnection.class}) {
-        String name = type.getName().replace('.', '/') + ".class";
+      for (String type :
+          new String[] {
+            FakeAgent.class.getName(),
+            FakeAgent.AgentMXBean.class.getName(),
+            FakeAgent.class.getName() + "$1"
+          }) {
+        String name = type.replace('.', '/') + ".class";
         out.putNextEntry(new JarEntry(name));
-        try (InputStream in = type.getClassLoader().getResourceAsStream(name)) {
+        try (InputStream in = FakeAgent.class.getClassLoader().getResourceAsStream(name)) {
           in.transferTo(out);
         }
         out.closeEntry();
@@ -95,55 +99,120 @@ class JvmCommandsTest {
   }
 
   @Test
-  void reportAndSnapshotThroughJmx() throws Exception {
+  void reportAndSnapshotThroughJmxWithThePidAsArgument() throws Exception {
     Path served = snapshotFile();
-    Process child = childJvm(served.toString());
+    Process child = childJvm("served=" + served);
     String pid = Long.toString(child.pid());
 
-    CliRun report =
-        CliRun.of("report", "--no-host", "--pid", pid, "--duration", "0", "--format", "json");
+    CliRun report = CliRun.of("report", "--no-host", pid, "-d", "0", "-f", "json");
     assertEquals(0, report.code(), report.err());
     JsonNode json = new ObjectMapper().readTree(report.out());
     assertEquals("com.example.Client.call(Client.java:42)", json.at("/sites/0/site").asText());
-    assertEquals("web-1 pid 123 (com.example.Main)", json.at("/jvms/0/label").asText());
+    assertEquals("web-1", json.at("/jvms/0/jvm/hostName").asText());
+    assertEquals(123, json.at("/jvms/0/jvm/pid").asLong());
+    assertEquals(
+        "timewait: note: pid "
+            + pid
+            + " now runs the JDK's local JMX connector (connections from this host only); the JDK"
+            + " keeps it until the JVM exits",
+        report.errLine(),
+        "said once, by the command that started it");
 
     Path saved = dir.resolve("saved.json");
-    CliRun snapshot = CliRun.of("snapshot", "--pid", pid, "--out", saved.toString());
+    CliRun snapshot = CliRun.of("snapshot", pid, "-o", saved.toString());
     assertEquals(0, snapshot.code(), snapshot.err());
+    assertEquals("", snapshot.err(), "the connector was running already");
     assertEquals(Files.readString(served), Files.readString(saved));
+
+    CliRun old = CliRun.of("snapshot", "--pid", pid);
+    assertEquals(0, old.code(), "--pid PID is still understood: " + old.err());
+    assertEquals(Files.readString(served).strip(), old.out().strip());
   }
 
   @Test
-  void attachLoadsTheAgentAndDetachRemovesIt() throws Exception {
+  void attachReadsTheAgentBackAndDetachSaysRemovedOnce() throws Exception {
     Path served = snapshotFile();
     Path jar = fakeAgentJar();
     Process child = childJvm();
     String pid = Long.toString(child.pid());
 
-    CliRun absent = CliRun.of("report", "--no-host", "--pid", pid, "--duration", "0");
+    CliRun absent = CliRun.of("report", "--no-host", pid, "--duration", "0");
     assertEquals(2, absent.code());
     assertTrue(
-        absent.errLine().contains("has no timewait agent (use --attach to load it)"), absent.err());
+        absent.err().contains("has no timewait agent (use --attach to load it)"), absent.err());
 
-    CliRun attach =
-        CliRun.of("attach", pid, "--agent-jar", jar.toString(), "--options", served.toString());
+    String options = "served=" + served + ",interval=10s";
+    CliRun attach = CliRun.of("attach", pid, "--agent-jar", jar.toString(), "--options", options);
     assertEquals(0, attach.code(), attach.err());
     assertEquals("timewait agent running in pid " + pid, attach.out().strip());
 
-    CliRun snapshot = CliRun.of("snapshot", "--pid", pid);
+    CliRun again = CliRun.of("attach", pid, "--agent-jar", jar.toString(), "--options", options);
+    assertEquals(0, again.code(), again.err());
+    assertEquals("timewait agent already running in pid " + pid, again.out().strip());
+
+    CliRun changed =
+        CliRun.of(
+            "attach", pid, "--agent-jar", jar.toString(), "--options", "interval=5s,maxSites=10");
+    assertEquals(1, changed.code(), changed.err());
+    assertEquals("", changed.out(), "nothing claims success");
+    assertTrue(
+        changed.errLine().contains("not applied: interval=5s,maxSites=10"), changed.errLine());
+    assertTrue(changed.errLine().contains("with interval=10s,served="), changed.errLine());
+
+    CliRun snapshot = CliRun.of("snapshot", pid);
     assertEquals(0, snapshot.code(), snapshot.err());
     assertTrue(snapshot.out().contains("\"schema\": \"timewait.snapshot/1\""));
 
     CliRun detach = CliRun.of("detach", pid, "--agent-jar", jar.toString());
     assertEquals(0, detach.code(), detach.err());
-    CliRun after = CliRun.of("snapshot", "--pid", pid);
+    assertEquals("timewait agent removed from pid " + pid, detach.out().strip());
+    CliRun twice = CliRun.of("detach", pid, "--agent-jar", jar.toString());
+    assertEquals(1, twice.code(), twice.err());
+    assertEquals("", twice.out());
+    assertEquals(
+        "timewait: pid " + pid + " has no timewait agent: nothing to remove", twice.errLine());
+    CliRun after = CliRun.of("snapshot", pid);
     assertEquals(2, after.code());
     assertTrue(after.errLine().contains("has no timewait agent"), after.err());
   }
 
   @Test
+  void anAgentThatSwitchesItselfOffIsAnError() throws Exception {
+    Path served = snapshotFile();
+    Process child = childJvm();
+    String pid = Long.toString(child.pid());
+    CliRun attach =
+        CliRun.of(
+            "attach",
+            pid,
+            "--agent-jar",
+            fakeAgentJar().toString(),
+            "--options",
+            "served=" + served + ",off=true");
+    assertEquals(1, attach.code(), attach.err());
+    assertEquals("", attach.out());
+    assertTrue(
+        attach.err().contains("timewait: the agent did not start in pid " + pid), attach.err());
+  }
+
+  @Test
+  void aJarThatIsNoAgentIsRefusedBeforeAttaching() throws Exception {
+    Path plain = dir.resolve("plain.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    try (OutputStream file = Files.newOutputStream(plain);
+        JarOutputStream out = new JarOutputStream(file, manifest)) {
+      out.putNextEntry(new JarEntry("x.txt"));
+      out.closeEntry();
+    }
+    CliRun run = CliRun.of("attach", "1", "--agent-jar", plain.toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().contains("is not an agent jar"), run.err());
+  }
+
+  @Test
   void missingProcess() {
-    CliRun run = CliRun.of("snapshot", "--pid", "999999999");
+    CliRun run = CliRun.of("snapshot", "999999999");
     assertEquals(2, run.code());
     assertEquals("timewait: no process with pid 999999999", run.errLine());
   }
@@ -152,8 +221,7 @@ class JvmCommandsTest {
   void notAJvmIsRefusedAndLeftAlive() throws Exception {
     Process sleeper = new ProcessBuilder("sleep", "60").start();
     children.add(sleeper);
-    CliRun run =
-        CliRun.of("report", "--no-host", "--pid", Long.toString(sleeper.pid()), "--duration", "0");
+    CliRun run = CliRun.of("report", "--no-host", Long.toString(sleeper.pid()), "--duration", "0");
     assertEquals(2, run.code());
     assertTrue(run.errLine().contains("is not a Java VM"), run.err());
     assertTrue(sleeper.isAlive(), "the attach mechanism's SIGQUIT was not sent");
@@ -162,7 +230,7 @@ class JvmCommandsTest {
   @Test
   void attachDisabled() throws Exception {
     Process child = childJvm("-XX:+DisableAttachMechanism");
-    CliRun run = CliRun.of("snapshot", "--pid", Long.toString(child.pid()));
+    CliRun run = CliRun.of("snapshot", Long.toString(child.pid()));
     assertEquals(2, run.code());
     assertTrue(
         run.errLine().startsWith("timewait: cannot attach to pid " + child.pid()), run.err());

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.core.rules.Thresholds;
+import dev.timewait.testing.HostTreeBuilder;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +71,95 @@ class MainTest {
   void unknownCommand() {
     CliRun run = CliRun.of("frobnicate");
     assertEquals(2, run.code());
-    assertTrue(run.errLine().startsWith("timewait: Unmatched argument"), run.err());
+    assertTrue(run.errLine().startsWith("timewait: unknown command 'frobnicate'"), run.err());
+  }
+
+  @Test
+  void mistypedCommandsAndOptionsGetDidYouMean() {
+    CliRun command = CliRun.of("reprot", "--host-root", dir.toString());
+    assertEquals(2, command.code());
+    assertEquals(
+        "timewait: unknown command 'reprot'; did you mean 'report'? (see 'timewait --help')",
+        command.errLine());
+    CliRun option = CliRun.of("report", "--formt", "json");
+    assertEquals(2, option.code());
+    assertTrue(
+        option.errLine().startsWith("timewait: unknown option '--formt'; did you mean '--format'"),
+        option.errLine());
+  }
+
+  @Test
+  void shortOptionsAsProfilersHaveThem() throws IOException {
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
+    Path out = dir.resolve("report.txt");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--host-root",
+            dir.resolve("host").toString(),
+            "-d",
+            "0",
+            "-f",
+            "json",
+            "-o",
+            out.toString());
+    assertEquals(0, run.code(), run.err());
+    assertEquals("timewait.report/1", JSON.readTree(out.toFile()).get("schema").asText());
+  }
+
+  @Test
+  void theFormatFollowsTheOutFileUnlessGiven() throws IOException {
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
+    String root = dir.resolve("host").toString();
+    Path html = dir.resolve("x.html");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "--out", html.toString()).code());
+    assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"));
+    Path json = dir.resolve("x.JSON");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", json.toString()).code());
+    assertEquals("timewait.report/1", JSON.readTree(json.toFile()).get("schema").asText());
+    Path md = dir.resolve("x.md");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", md.toString()).code());
+    assertTrue(Files.readString(md).startsWith("# timewait report"));
+    Path other = dir.resolve("x.txt");
+    assertEquals(0, CliRun.of("report", "--host-root", root, "-o", other.toString()).code());
+    assertTrue(Files.readString(other).startsWith("# timewait report"), "Markdown by default");
+    Path forced = dir.resolve("y.html");
+    assertEquals(
+        0, CliRun.of("report", "--host-root", root, "-o", forced.toString(), "-f", "md").code());
+    assertTrue(Files.readString(forced).startsWith("# timewait report"), "--format wins");
+  }
+
+  @Test
+  void reportFilesGetTheUmaskPermissions() throws IOException {
+    Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX only");
+    HostTreeBuilder.healthy(dir.resolve("host")).build();
+    Path probe = Files.createFile(dir.resolve("probe"));
+    Path out = dir.resolve("report.md");
+    assertEquals(
+        0,
+        CliRun.of("report", "--host-root", dir.resolve("host").toString(), "-o", out.toString())
+            .code());
+    assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(out));
+  }
+
+  @Test
+  void reportHelpSaysWhatEachThresholdMeansOnWholeLines() {
+    CliRun run = CliRun.of("report", "--help");
+    assertEquals(0, run.code());
+    List<String> lines = run.out().lines().toList();
+    for (String line : lines) {
+      assertTrue(line.length() <= 80, "fits 80 columns: [" + line + "]");
+    }
+    for (Map.Entry<String, Object> threshold : Thresholds.defaults().asMap().entrySet()) {
+      String value = String.valueOf(threshold.getValue()).replaceAll("\\.0$", "");
+      String head = "  " + threshold.getKey() + "=" + value + " ";
+      String line = lines.stream().filter(l -> l.startsWith(head)).findFirst().orElse("(none)");
+      assertTrue(
+          line.length() > head.length() + 10 && line.contains(":"),
+          "a meaning for " + threshold.getKey() + ": " + line + "\n" + run.out());
+    }
+    assertTrue(run.out().contains("  portCritical=0.8 "), run.out());
   }
 
   @Test
@@ -94,7 +186,7 @@ class MainTest {
 
   @Test
   void badFailOnAndThreshold() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun failOn = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "fatal");
     assertEquals(2, failOn.code());
     assertTrue(failOn.errLine().contains("unknown severity 'fatal'"), failOn.err());
@@ -115,7 +207,11 @@ class MainTest {
     Path file = Files.writeString(dir.resolve("file"), "not a tree");
     CliRun run = CliRun.of("report", "--host-root", file.toString());
     assertEquals(2, run.code());
-    assertEquals("timewait: host root is not a directory: " + file, run.errLine());
+    assertEquals(
+        "timewait: host root "
+            + file
+            + " is neither a folder nor a capture written by 'timewait capture'",
+        run.errLine());
   }
 
   /** A tree full of garbage is unreadable input: one line that says what could not be read. */
@@ -183,12 +279,9 @@ class MainTest {
 
   @Test
   void reportOnAHostTreeAsJson() throws IOException {
-    TestHosts.clientTimeWait(
-            TestHosts.healthy(dir).sysctl("net.ipv4.tcp_tw_reuse", "0"),
-            TestHosts.LOCAL,
-            TestHosts.REMOTE,
-            443,
-            60)
+    HostTreeBuilder.healthy(dir)
+        .sysctl("net.ipv4.tcp_tw_reuse", "0")
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 60)
         .build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--format", "json");
     assertEquals(0, run.code(), run.err());
@@ -202,7 +295,7 @@ class MainTest {
 
   @Test
   void failOnGivesExitOne() {
-    TestHosts.healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0").build();
+    HostTreeBuilder.healthy(dir).sysctl("net.ipv4.tcp_timestamps", "0").build();
     assertEquals(
         1, CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning").code());
     assertEquals(
@@ -212,7 +305,7 @@ class MainTest {
 
   @Test
   void healthyHostPassesFailOnWarning() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun run = CliRun.of("report", "--host-root", dir.toString(), "--fail-on", "warning");
     assertEquals(0, run.code());
     assertTrue(run.out().contains("Healthy: no tuning is needed"));
@@ -220,7 +313,8 @@ class MainTest {
 
   @Test
   void thresholdOptionChangesTheRule() {
-    TestHosts.clientTimeWait(TestHosts.healthy(dir), TestHosts.LOCAL, TestHosts.REMOTE, 443, 30)
+    HostTreeBuilder.healthy(dir)
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 30)
         .build();
     String root = dir.toString();
     assertFalse(CliRun.of("report", "--host-root", root).out().contains("PORT_EXHAUSTION_RISK"));
@@ -259,7 +353,7 @@ class MainTest {
 
   @Test
   void markdownAndHtmlFormats() throws IOException {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     assertTrue(
         CliRun.of("report", "--host-root", dir.toString()).out().startsWith("# timewait report"));
     Path html = dir.resolve("r.html");
@@ -278,8 +372,23 @@ class MainTest {
   }
 
   @Test
+  void aMissingFolderIsNamedBeforeAnyInputIsRead() throws IOException {
+    Path notJson = Files.writeString(dir.resolve("x.json"), "not json");
+    CliRun run =
+        CliRun.of(
+            "report",
+            "--no-host",
+            "--snapshot",
+            notJson.toString(),
+            "-o",
+            dir.resolve("gone/r.md").toString());
+    assertEquals(2, run.code());
+    assertTrue(run.errLine().endsWith(dir.resolve("gone") + " does not exist"), run.err());
+  }
+
+  @Test
   void unwritableOutput() {
-    TestHosts.healthy(dir).build();
+    HostTreeBuilder.healthy(dir).build();
     CliRun run =
         CliRun.of(
             "report",
@@ -288,14 +397,20 @@ class MainTest {
             "--out",
             dir.resolve("no/such/dir/r.md").toString());
     assertEquals(2, run.code());
-    assertTrue(run.errLine().startsWith("timewait: cannot write"), run.err());
+    assertEquals(
+        "timewait: cannot write "
+            + dir.resolve("no/such/dir/r.md")
+            + ": the folder "
+            + dir.resolve("no/such/dir")
+            + " does not exist",
+        run.errLine());
   }
 
   @Test
   void agentClosesAreMatchedWithTheTable() throws IOException {
     String site = "com.example.Client.call(Client.java:42)";
-    TestHosts.clientTimeWait(
-            TestHosts.healthy(dir.resolve("host")), TestHosts.LOCAL, TestHosts.REMOTE, 443, 90)
+    HostTreeBuilder.healthy(dir.resolve("host"))
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 90)
         .build();
     java.time.Instant now = java.time.Instant.now();
     StringBuilder recent = new StringBuilder();
@@ -305,7 +420,11 @@ class MainTest {
           .append(
               "{\"local\":\"%s:%d\",\"remote\":\"%s:443\",\"at\":\"%s\",\"site\":\"%s\",\"role\":\"CLIENT\"}"
                   .formatted(
-                      TestHosts.LOCAL, 40000 + i, TestHosts.REMOTE, now.minusSeconds(i / 3), site));
+                      HostTreeBuilder.LOCAL,
+                      40000 + i,
+                      HostTreeBuilder.REMOTE,
+                      now.minusSeconds(i / 3),
+                      site));
     }
     String json =
         ("{\"schema\":\"timewait.snapshot/1\",\"takenAt\":\"%s\",\"startedAt\":\"%s\","
@@ -314,7 +433,7 @@ class MainTest {
                 + "\"sites\":[{\"site\":\"%s\",\"role\":\"CLIENT\",\"active\":120,"
                 + "\"endpoints\":[{\"remote\":\"%s:443\",\"active\":120}]}],"
                 + "\"recentActiveCloses\":[%s]}")
-            .formatted(now, now.minusSeconds(60), site, TestHosts.REMOTE, recent);
+            .formatted(now, now.minusSeconds(60), site, HostTreeBuilder.REMOTE, recent);
     Path file = Files.writeString(dir.resolve("web-1.json"), json);
     CliRun run =
         CliRun.of(

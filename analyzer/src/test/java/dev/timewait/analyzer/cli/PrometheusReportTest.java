@@ -70,17 +70,17 @@ class PrometheusReportTest {
           case "timewait_site_closes_total" ->
               row(
                       "web-1:9404",
-                      BILLING + ",\"kind\":\"active\",\"role\":\"CLIENT\"",
+                      BILLING + ",\"kind\":\"active\",\"role\":\"client\"",
                       start ? 1000 : 3000)
                   + ","
                   + row(
                       "web-2:9404",
-                      AUDIT + ",\"kind\":\"active\",\"role\":\"CLIENT\"",
+                      AUDIT + ",\"kind\":\"active\",\"role\":\"client\"",
                       start ? 10 : 20);
           case "timewait_closes_total" ->
-              row("web-1:9404", "\"kind\":\"ACTIVE\",\"role\":\"CLIENT\"", start ? 1000 : 3000)
+              row("web-1:9404", "\"kind\":\"active\",\"role\":\"client\"", start ? 1000 : 3000)
                   + ","
-                  + row("web-2:9404", "\"kind\":\"ACTIVE\",\"role\":\"CLIENT\"", start ? 10 : 20);
+                  + row("web-2:9404", "\"kind\":\"active\",\"role\":\"client\"", start ? 10 : 20);
           case "timewait_finding_raised_timestamp_seconds" ->
               row(
                   "web-1:9404",
@@ -116,7 +116,7 @@ class PrometheusReportTest {
     JsonNode top = report.get("sites").get(0);
     assertEquals("com.acme.Billing.call(Billing.java:42)", top.get("site").asText());
     assertEquals(400, top.get("activePerMinute").asDouble(), 1, "2000 closes in 5 minutes");
-    assertEquals("web-1:9404 (app)", top.get("jvm").asText());
+    assertEquals("web-1:9404 (app)", top.at("/jvm/label").asText());
     StringBuilder ids = new StringBuilder();
     for (JsonNode f : report.get("findings")) {
       ids.append(f.get("id").asText()).append(' ');

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.testing.HostTreeBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ class TimewaitJarIT {
 
   @Test
   void htmlReportFromTheShadedJarEmbedsChartJs() throws Exception {
-    TestHosts.healthy(dir.resolve("host")).sysctl("net.ipv4.tcp_timestamps", "0").build();
+    HostTreeBuilder.healthy(dir.resolve("host")).sysctl("net.ipv4.tcp_timestamps", "0").build();
     Path html = dir.resolve("report.html");
     Result result =
         run(
@@ -95,7 +95,8 @@ class TimewaitJarIT {
   @Test
   void aKilledReportLeavesThePreviousFileWhole() throws Exception {
     Path host = dir.resolve("host");
-    TestHosts.clientTimeWait(TestHosts.healthy(host), TestHosts.LOCAL, TestHosts.REMOTE, 443, 60)
+    HostTreeBuilder.healthy(host)
+        .clientTimeWait(HostTreeBuilder.LOCAL, HostTreeBuilder.REMOTE, 443, 60)
         .build();
     Path report = dir.resolve("report.json");
     String[] args = {

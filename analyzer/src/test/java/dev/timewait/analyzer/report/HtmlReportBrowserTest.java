@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Opens the HTML report in headless Chromium (Debian's {@code chromium}) without any network. */
 class HtmlReportBrowserTest {
@@ -58,8 +62,10 @@ class HtmlReportBrowserTest {
             "--disable-sync",
             "--hide-scrollbars",
             "--user-data-dir=" + Files.createTempDirectory(dir, "profile"),
-            "--virtual-time-budget=5000",
-            "--window-size=1200,2400"));
+            "--virtual-time-budget=5000"));
+    if (List.of(extra).stream().noneMatch(arg -> arg.startsWith("--window-size="))) {
+      command.add("--window-size=1200,2400");
+    }
     command.addAll(List.of(extra));
     command.add(page.toUri().toString());
     Path stdout = Files.createTempFile(dir, "out", ".txt");
@@ -97,6 +103,80 @@ class HtmlReportBrowserTest {
     assertFalse(dom.contains("window.pwned=1</script>"), "the hostile site stayed text");
     assertTrue(
         dom.contains("com.example.&lt;script&gt;window.pwned=1&lt;/script&gt;.call(X.java:1)"));
+  }
+
+  /**
+   * Measures the laid-out page in the browser: cells that wrapped onto a second line (numbers,
+   * roles, headers), a page wider than the window, bars of sites without an active close, and chart
+   * labels that read the same.
+   */
+  private static final String LAYOUT_PROBE =
+      """
+      <script>(function(){var bad=[];
+      document.querySelectorAll('td.n,th').forEach(function(c){
+        if(c.closest('table.kv')){return;}
+        var r=document.createRange();r.selectNodeContents(c);var tops={};var rects=r.getClientRects();
+        for(var i=0;i<rects.length;i++){tops[Math.round(rects[i].top)]=1;}
+        if(Object.keys(tops).length>1){bad.push('wrapped: '+c.textContent);}});
+      if(document.documentElement.scrollWidth>window.innerWidth+1){
+        bad.push('page wider than the window: '+document.documentElement.scrollWidth);}
+      var chart=Chart.getChart('chart-sites');
+      chart.data.datasets[0].data.forEach(function(v){if(!(v>0)){bad.push('a bar without active closes');}});
+      var labels=chart.data.labels.map(function(l){return [].concat(l).join(' / ');});
+      if(new Set(labels).size!==labels.length){bad.push('labels that read the same: '+labels.join(' | '));}
+      parent.postMessage(JSON.stringify({bad:bad,labels:labels,width:window.innerWidth}),'*');
+      })();</script>
+      """;
+
+  /**
+   * Headless Chromium keeps its window at least 500 px wide: the report is laid out in a frame of
+   * the width under test, which reports its measurements to this page.
+   */
+  private static String frameOf(Path report, int width) {
+    return "<!DOCTYPE html><html><body style=\"margin:0\"><iframe src=\""
+        + report.toUri()
+        + "\" style=\"border:0;width:"
+        + width
+        + "px;height:5000px\"></iframe><script>window.addEventListener('message',function(e){"
+        + "document.documentElement.setAttribute('data-layout',e.data);});</script></body></html>";
+  }
+
+  /**
+   * At a phone's, a laptop's and a desktop's width: nothing squeezed, the chart of top sites
+   * without empty rows and with labels that tell sites and JVMs apart. The screenshots are kept in
+   * {@code target/report-screenshots} to look at.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {390, 1280, 1920})
+  void layoutHoldsAtPhoneLaptopAndDesktopWidths(int width) throws Exception {
+    String html = Files.readString(page);
+    Path probed = dir.resolve("probed-" + width + ".html");
+    Files.writeString(probed, html.replace("</body>", LAYOUT_PROBE + "</body>"));
+    Path frame = Files.writeString(dir.resolve("frame-" + width + ".html"), frameOf(probed, width));
+    String window = "--window-size=" + Math.max(width, 500) + ",5000";
+    String dom = chromium(frame, "--dump-dom", window);
+    Matcher root = Pattern.compile("<html[^>]*data-layout=\"([^\"]*)\"").matcher(dom);
+    assertTrue(root.find(), "the probe ran: " + dom.substring(0, Math.min(400, dom.length())));
+    JsonNode layout =
+        new ObjectMapper().readTree(root.group(1).replace("&quot;", "\"").replace("&amp;", "&"));
+    assertEquals(width, layout.get("width").asInt(), "the window is as wide as asked");
+    assertEquals("[]", layout.get("bad").toString(), layout.toString());
+    String labels = layout.get("labels").toString();
+    assertFalse(labels.contains("Linger.reset"), "a site without active closes: " + labels);
+    if (width >= 1280) {
+      assertTrue(labels.contains("Client.call:42 / opened at Client.connect:30 / web-1"), labels);
+      assertTrue(labels.contains("Client.call:42 / opened at Client.connect:30 / batch-2"), labels);
+    }
+    assertTrue(html.contains("<a href=\"https://"), "references are links");
+
+    Path shots = Path.of("target", "report-screenshots");
+    Files.createDirectories(shots);
+    Path png = shots.resolve("report-" + width + ".png");
+    Path frameOfPage =
+        Files.writeString(dir.resolve("shot-" + width + ".html"), frameOf(page, width));
+    chromium(frameOfPage, "--screenshot=" + png.toAbsolutePath(), window);
+    BufferedImage shot = ImageIO.read(png.toFile());
+    ImageIO.write(shot.getSubimage(0, 0, width, shot.getHeight()), "png", png.toFile());
   }
 
   @Test

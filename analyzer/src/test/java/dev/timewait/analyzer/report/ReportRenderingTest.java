@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timewait.core.rules.TestHosts;
+import dev.timewait.core.snapshot.Snapshot;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +35,16 @@ class ReportRenderingTest {
       assertTrue(finding.has(field), field);
     }
     assertEquals("critical", finding.get("severity").asText());
-    assertEquals(3, json.get("sites").size());
+    assertEquals(5, json.get("sites").size());
     assertEquals(ReportFixtures.SITE, json.at("/sites/0/site").asText());
-    assertEquals("web-1 pid 101 (com.example.Main)", json.at("/sites/0/jvm").asText());
+    assertEquals("web-1 pid 101 (com.example.Main)", json.at("/sites/0/jvm/label").asText());
+    assertEquals("web-1", json.at("/sites/0/jvm/hostName").asText());
+    assertEquals(101, json.at("/sites/0/jvm/pid").asLong());
+    assertEquals("com.example.Main", json.at("/sites/0/jvm/mainClass").asText());
+    JsonNode remote = json.at("/sites/0/remotes/0");
+    assertEquals("198.51.100.7", remote.get("address").asText());
+    assertEquals(443, remote.get("port").asInt());
+    assertTrue(remote.get("active").asLong() > 0);
     assertEquals(5, json.get("timeWaitSeries").size());
   }
 
@@ -55,16 +63,19 @@ class ReportRenderingTest {
   @Test
   void markdownEscapesHostAndAgentStrings() {
     String md = new MarkdownReport().render(ReportFixtures.busyReport(dir));
+    // a fenced code block (the stacks) shows its text as written and never becomes HTML
+    String outsideCode = md.replaceAll("(?s)```text\n.*?```\n", "");
     assertFalse(
-        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(md).find(),
+        java.util.regex.Pattern.compile("(?<!\\\\)<script").matcher(outsideCode).find(),
         "a site must not become HTML on a code-hosting page");
+    assertTrue(md.contains("```text\nclosed at\n    at " + ReportFixtures.HOSTILE_SITE + "\n"));
     assertTrue(md.contains("com.example.\\<script>window.pwned=1\\</script>.call(X.java:1)"));
     assertTrue(md.contains("| 203.0.113.5 | 198.51.100.7:443 |"));
   }
 
   @Test
   void healthyMarkdownSaysSoPlainly() {
-    String md = new MarkdownReport().render(ReportFixtures.reportOf(TestHosts.healthy(dir)));
+    String md = new MarkdownReport().render(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir)));
     assertTrue(md.contains("`HEALTHY` | Healthy: no tuning is needed"), md);
     assertFalse(md.contains("sysctl -w"));
     assertFalse(md.contains("[!CAUTION]"));
@@ -90,23 +101,11 @@ class ReportRenderingTest {
 
   @Test
   void hostNamesAndSourceLabelsAreEscapedToo() {
-    String host = "<script>window.host=1</script>";
+    Snapshot hostile = ReportFixtures.snapshot("hostile-host");
+    assertEquals("<script>window.host=1</script>", hostile.jvm().hostName());
     String label = "snapshot <script>window.label=1</script>.json";
-    dev.timewait.core.rules.AnalysisInput input =
-        TestHosts.input(
-            TestHosts.healthy(dir),
-            TestHosts.snapshot(
-                host,
-                7,
-                java.util.List.of(TestHosts.clientSite("a.B.c(B.java:1)", 500, 0, "192.0.2.1:443")),
-                java.util.List.of(),
-                java.util.List.of()));
     Report report =
-        ReportBuilder.build(
-            input,
-            dev.timewait.core.rules.Analyzer.standard().analyze(input),
-            java.util.List.of(label),
-            java.time.Instant.EPOCH);
+        ReportFixtures.reportOf(ReportFixtures.input(HostTreeBuilder.healthy(dir), hostile), label);
     String html = new HtmlReport().render(report);
     assertTrue(html.contains("window.host=1"), "the host name is in the report");
     assertTrue(html.contains("window.label=1"), "the label is in the report");
@@ -129,7 +128,7 @@ class ReportRenderingTest {
 
   @Test
   void htmlShowsTheVerdictOnAHealthyHostAndTheAlarmOnABrokenOne() {
-    String healthy = new HtmlReport().render(ReportFixtures.reportOf(TestHosts.healthy(dir)));
+    String healthy = new HtmlReport().render(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir)));
     assertTrue(
         healthy.contains(
             "<div class=\"verdict\" role=\"status\"><h2>Healthy: no tuning is needed</h2>"));

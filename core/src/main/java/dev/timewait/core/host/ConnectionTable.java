@@ -16,6 +16,8 @@ import java.util.Set;
  * @param malformedLines lines or entries that could not be read and were skipped
  * @param watchedInTimeWait those of the watched 4-tuples (see {@link
  *     HostCollector#sampleTable(Set)}) that are in TIME_WAIT
+ * @param reuseAfterMillis the age from which {@link ClientTimeWaitGroup#reusableTimeWait()} counts
+ *     a TIME_WAIT socket ({@code tcp_tw_reuse_delay}, 1 s before it existed)
  */
 public record ConnectionTable(
     Map<TcpState, Long> states,
@@ -24,13 +26,34 @@ public record ConnectionTable(
     List<ServerTimeWaitGroup> serverGroups,
     TimerSpread remaining,
     long malformedLines,
-    Set<SocketPair> watchedInTimeWait) {
+    Set<SocketPair> watchedInTimeWait,
+    long reuseAfterMillis) {
 
   public ConnectionTable {
     states = Map.copyOf(states);
     clientGroups = List.copyOf(clientGroups);
     serverGroups = List.copyOf(serverGroups);
     watchedInTimeWait = Set.copyOf(watchedInTimeWait);
+  }
+
+  /** A table grouped with the default reuse delay of 1 s. */
+  public ConnectionTable(
+      Map<TcpState, Long> states,
+      long timeWait,
+      List<ClientTimeWaitGroup> clientGroups,
+      List<ServerTimeWaitGroup> serverGroups,
+      TimerSpread remaining,
+      long malformedLines,
+      Set<SocketPair> watchedInTimeWait) {
+    this(
+        states,
+        timeWait,
+        clientGroups,
+        serverGroups,
+        remaining,
+        malformedLines,
+        watchedInTimeWait,
+        ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS);
   }
 
   /** Sockets in {@code state}. */

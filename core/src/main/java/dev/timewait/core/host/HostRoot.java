@@ -1,5 +1,7 @@
 package dev.timewait.core.host;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The directory a host's files are read under: {@code /} for the running host, or a captured tree
  * (support bundle, sosreport layout with {@code proc/...} and {@code etc/...}) to analyze
- * elsewhere. Paths are given as on the host ({@code /proc/net/tcp}) and resolved under the root.
+ * elsewhere. Paths are given as on the host ({@code /proc/net/tcp}) and resolved under the root. A
+ * recording root also keeps the bytes of every file read through it, which is how a support bundle
+ * holds exactly what a report reads.
  */
 public final class HostRoot {
 
@@ -21,8 +28,35 @@ public final class HostRoot {
 
   private final Path root;
 
-  private HostRoot(Path root) {
+  /** Host path to the bytes read, for a recording root; null otherwise. */
+  private final SortedMap<String, byte[]> recorded;
+
+  private HostRoot(Path root, SortedMap<String, byte[]> recorded) {
     this.root = root.toAbsolutePath().normalize();
+    this.recorded = recorded;
+  }
+
+  private HostRoot(Path root) {
+    this(root, null);
+  }
+
+  /** A root that keeps what is read through it: see {@link #recorded()}. */
+  public static HostRoot recording(Path root) {
+    return new HostRoot(root, new ConcurrentSkipListMap<>());
+  }
+
+  /**
+   * For a recording root, every regular file read or found through it so far, by host path, with
+   * the bytes that were read (the last read wins); empty for other roots.
+   */
+  public Map<String, byte[]> recorded() {
+    return recorded == null ? Map.of() : Map.copyOf(recorded);
+  }
+
+  private void record(String hostPath, byte[] bytes) {
+    if (recorded != null) {
+      recorded.put(hostPath.startsWith("/") ? hostPath : "/" + hostPath, bytes);
+    }
   }
 
   /** The running host. */
@@ -53,7 +87,12 @@ public final class HostRoot {
 
   /** Whether the host path exists under this root. */
   public boolean exists(String hostPath) {
-    return Files.exists(resolve(hostPath));
+    Path path = resolve(hostPath);
+    boolean exists = Files.exists(path);
+    if (exists && recorded != null && Files.isRegularFile(path)) {
+      read(hostPath); // its presence is data: keep it
+    }
+    return exists;
   }
 
   /**
@@ -62,7 +101,9 @@ public final class HostRoot {
    */
   public String read(String hostPath) {
     try (InputStream in = Files.newInputStream(resolve(hostPath))) {
-      return new String(in.readNBytes(MAX_SMALL_FILE), StandardCharsets.UTF_8);
+      byte[] bytes = in.readNBytes(MAX_SMALL_FILE);
+      record(hostPath, bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -81,7 +122,50 @@ public final class HostRoot {
 
   /** Opens a file for streaming. */
   public InputStream open(String hostPath) throws IOException {
-    return Files.newInputStream(resolve(hostPath));
+    InputStream in = Files.newInputStream(resolve(hostPath));
+    return recorded == null ? in : new Recorded(in, hostPath);
+  }
+
+  /** A stream that keeps a copy of what was read from it, recorded when it is closed. */
+  private final class Recorded extends FilterInputStream {
+    private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    private final String hostPath;
+
+    Recorded(InputStream in, String hostPath) {
+      super(in);
+      this.hostPath = hostPath;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        copy.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        copy.write(buffer, offset, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // a skipped part would be missing from the copy: read it instead
+      byte[] discard = new byte[(int) Math.max(0, Math.min(n, 8192))];
+      return Math.max(0, read(discard, 0, discard.length));
+    }
+
+    @Override
+    public void close() throws IOException {
+      super.close();
+      record(hostPath, copy.toByteArray());
+    }
   }
 
   /** Regular files of a directory whose names match {@code glob}, sorted by name; empty if none. */

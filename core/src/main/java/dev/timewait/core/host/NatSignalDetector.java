@@ -12,16 +12,31 @@ public final class NatSignalDetector {
   private NatSignalDetector() {}
 
   /**
-   * @param settings sysctls (conntrack and forwarding)
-   * @param conntrackPresent whether conntrack is loaded, or null when unknown
-   * @param interfaces interface names
-   * @param addresses local addresses in canonical text
+   * Signals from settings, interfaces and addresses alone (no NAT tables, no conntrack entries).
    */
   public static NatSignals detect(
       KernelSettings settings,
       Boolean conntrackPresent,
       List<String> interfaces,
       List<String> addresses) {
+    return detect(settings, conntrackPresent, interfaces, addresses, List.of(), null);
+  }
+
+  /**
+   * @param settings sysctls (conntrack and forwarding)
+   * @param conntrackPresent whether conntrack is loaded, or null when unknown
+   * @param interfaces interface names
+   * @param addresses local addresses in canonical text
+   * @param natTables loaded iptables {@code nat} tables, one line each
+   * @param conntrackEntries what the conntrack table holds, or null when not read
+   */
+  public static NatSignals detect(
+      KernelSettings settings,
+      Boolean conntrackPresent,
+      List<String> interfaces,
+      List<String> addresses,
+      List<String> natTables,
+      ConntrackEntries conntrackEntries) {
     List<String> natInterfaces = new ArrayList<>();
     for (String name : interfaces) {
       for (String prefix : NAT_INTERFACE_PREFIXES) {
@@ -48,7 +63,14 @@ public final class NatSignalDetector {
     }
     Boolean forward = settings.ipForward() == null ? null : settings.ipForward() == 1;
     return new NatSignals(
-        conntrackPresent, fill, forward, natInterfaces, privateAddresses, cgnatAddresses);
+        conntrackPresent,
+        fill,
+        forward,
+        natInterfaces,
+        privateAddresses,
+        cgnatAddresses,
+        natTables,
+        conntrackEntries);
   }
 
   /** 10/8, 172.16/12, 192.168/16, or IPv6 unique local fc00::/7. */

@@ -1,28 +1,46 @@
 package dev.timewait.core.host;
 
 /**
- * An open-addressing hash table from a fixed-width tuple of ints to two long counters. It lets the
- * table scan group 100k sockets without an object per socket: keys are copied into one int array.
+ * An open-addressing hash table from a fixed-width tuple of ints to a few long counters. It lets
+ * the table scan group 100k sockets without an object per socket: keys are copied into one int
+ * array, counters into one long array.
  */
 final class TupleCountTable {
 
   private final int width;
+  private final int counters;
   private int capacity;
   private int[] keys;
   private long[] counts;
   private boolean[] used;
   private int size;
 
+  /** A table of two counters per key. */
   TupleCountTable(int width, int initialCapacity) {
+    this(width, 2, initialCapacity);
+  }
+
+  TupleCountTable(int width, int counters, int initialCapacity) {
     this.width = width;
+    this.counters = counters;
     this.capacity = Integer.highestOneBit(Math.max(16, initialCapacity) * 2 - 1);
     this.keys = new int[capacity * width];
-    this.counts = new long[capacity * 2];
+    this.counts = new long[capacity * counters];
     this.used = new boolean[capacity];
   }
 
-  /** Adds to the two counters of {@code key}, creating it at zero when new. */
+  /** Adds to the first two counters of {@code key}, creating it at zero when new. */
   void add(int[] key, long first, long second) {
+    int slot = slot(key);
+    counts[slot * counters] += first;
+    counts[slot * counters + 1] += second;
+  }
+
+  /**
+   * The slot of {@code key}, created with all counters at zero when new. Valid until the next call
+   * of this method (the table may grow).
+   */
+  int slot(int[] key) {
     int slot = find(key);
     if (!used[slot]) {
       if ((size + 1) * 4 > capacity * 3) {
@@ -33,27 +51,64 @@ final class TupleCountTable {
       System.arraycopy(key, 0, keys, slot * width, width);
       size++;
     }
-    counts[slot * 2] += first;
-    counts[slot * 2 + 1] += second;
+    return slot;
+  }
+
+  /** Counter {@code index} of the key at {@code slot}. */
+  long get(int slot, int index) {
+    return counts[slot * counters + index];
+  }
+
+  /** Sets counter {@code index} of the key at {@code slot}. */
+  void set(int slot, int index, long value) {
+    counts[slot * counters + index] = value;
+  }
+
+  /** Adds to counter {@code index} of the key at {@code slot}. */
+  void add(int slot, int index, long delta) {
+    counts[slot * counters + index] += delta;
+  }
+
+  /** Counter {@code index} of {@code key}, or 0 when the key is absent. */
+  long lookup(int[] key, int index) {
+    int slot = find(key);
+    return used[slot] ? counts[slot * counters + index] : 0;
   }
 
   int size() {
     return size;
   }
 
-  /** Visits every entry; {@code key} is a reused array. */
+  /** Visits every entry with its first two counters; {@code key} is a reused array. */
   void forEach(Visitor visitor) {
     int[] key = new int[width];
     for (int slot = 0; slot < capacity; slot++) {
       if (used[slot]) {
         System.arraycopy(keys, slot * width, key, 0, width);
-        visitor.visit(key, counts[slot * 2], counts[slot * 2 + 1]);
+        visitor.visit(key, counts[slot * counters], counts[slot * counters + 1]);
+      }
+    }
+  }
+
+  /** Visits every entry with all its counters; both arrays are reused. */
+  void forEachEntry(EntryVisitor visitor) {
+    int[] key = new int[width];
+    long[] values = new long[counters];
+    for (int slot = 0; slot < capacity; slot++) {
+      if (used[slot]) {
+        System.arraycopy(keys, slot * width, key, 0, width);
+        System.arraycopy(counts, slot * counters, values, 0, counters);
+        visitor.visit(key, values);
       }
     }
   }
 
   interface Visitor {
     void visit(int[] key, long first, long second);
+  }
+
+  interface EntryVisitor {
+    void visit(int[] key, long[] counters);
   }
 
   private int find(int[] key) {
@@ -87,7 +142,7 @@ final class TupleCountTable {
     int oldCapacity = capacity;
     capacity *= 2;
     keys = new int[capacity * width];
-    counts = new long[capacity * 2];
+    counts = new long[capacity * counters];
     used = new boolean[capacity];
     int[] key = new int[width];
     for (int slot = 0; slot < oldCapacity; slot++) {
@@ -96,8 +151,7 @@ final class TupleCountTable {
         int target = find(key);
         used[target] = true;
         System.arraycopy(key, 0, keys, target * width, width);
-        counts[target * 2] = oldCounts[slot * 2];
-        counts[target * 2 + 1] = oldCounts[slot * 2 + 1];
+        System.arraycopy(oldCounts, slot * counters, counts, target * counters, counters);
       }
     }
   }

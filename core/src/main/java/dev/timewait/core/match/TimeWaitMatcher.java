@@ -90,7 +90,7 @@ public final class TimeWaitMatcher {
     return b.at() != null && b.at().isAfter(a.at()) ? b : a;
   }
 
-  private record SiteKey(String site, String openSite, Role role) {}
+  private record OwnerKey(String site, String openSite, Role role) {}
 
   private static MatchResult result(
       Map<SocketPair, RecentClose> byPair,
@@ -99,12 +99,12 @@ public final class TimeWaitMatcher {
       Instant takenAt,
       HostSample sample) {
     long hostTimeWait = sample.table() == null ? 0 : sample.table().timeWait();
-    Map<SiteKey, long[]> perSite = new LinkedHashMap<>();
+    Map<OwnerKey, long[]> perSite = new LinkedHashMap<>();
     long confirmed = 0;
     for (Map.Entry<SocketPair, RecentClose> entry : byPair.entrySet()) {
       RecentClose close = entry.getValue();
-      SiteKey key =
-          new SiteKey(
+      OwnerKey key =
+          new OwnerKey(
               close.site(), close.openSite(), close.role() == null ? Role.UNKNOWN : close.role());
       long[] counts = perSite.computeIfAbsent(key, k -> new long[2]);
       counts[0]++;

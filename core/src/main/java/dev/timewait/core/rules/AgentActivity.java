@@ -151,18 +151,35 @@ public final class AgentActivity {
   }
 
   /**
-   * Client destination groups estimated from the agent's recent active closes: every active close
-   * of the last 60 s still holds its 4-tuple in TIME_WAIT.
+   * A client destination as the agent's recent active closes show it.
    *
-   * @param usable usable ports per group, or null when unknown
+   * @param localIp local address
+   * @param remote remote endpoint
+   * @param lastMinute active closes to it in the 60 s before the snapshot, scaled up for closes the
+   *     agent could not record (each still holds its tuple in TIME_WAIT)
+   * @param withinReuseDelay those of the last {@code reuseAfterMillis}, scaled alike
+   * @param spanSeconds the seconds they were counted over (less than 60 for a JVM that started
+   *     lately)
    */
-  public static List<DestinationUse> destinations(AnalysisInput input, Integer usable) {
-    Map<String, long[]> counts = new LinkedHashMap<>();
-    Map<String, Endpoint[]> keys = new LinkedHashMap<>();
+  record RecentDestination(
+      String localIp,
+      Endpoint remote,
+      long lastMinute,
+      long withinReuseDelay,
+      double spanSeconds) {}
+
+  /**
+   * Client destinations estimated from the agent's recent active closes: every active close of the
+   * last 60 s still holds its 4-tuple in TIME_WAIT.
+   */
+  static List<RecentDestination> recentDestinations(AnalysisInput input, long reuseAfterMillis) {
+    Map<String, RecentDestination> result = new LinkedHashMap<>();
     for (Snapshot snapshot : input.snapshots()) {
       long total = recentCount(snapshot, null);
       double scale =
           total == 0 ? 1 : (total + snapshot.overflow().recentActiveCloses()) / (double) total;
+      Map<String, long[]> counts = new LinkedHashMap<>();
+      Map<String, Endpoint[]> keys = new LinkedHashMap<>();
       for (RecentClose close : snapshot.recentActiveCloses()) {
         if (close.role() != Role.CLIENT || !isRecent(snapshot, close)) {
           continue;
@@ -176,27 +193,99 @@ public final class AgentActivity {
         keys.putIfAbsent(key, new Endpoint[] {local, remote});
         long[] value = counts.computeIfAbsent(key, k -> new long[2]);
         value[0]++;
-        value[1] = Math.round(value[0] * scale);
+        if (snapshot.takenAt() == null
+            || close.at() == null
+            || !close.at().isBefore(snapshot.takenAt().minusMillis(reuseAfterMillis))) {
+          value[1]++;
+        }
+      }
+      double span = TIME_WAIT_LENGTH.toSeconds();
+      if (snapshot.startedAt() != null && snapshot.takenAt() != null) {
+        double up = Duration.between(snapshot.startedAt(), snapshot.takenAt()).toMillis() / 1000.0;
+        span = Math.max(1, Math.min(span, up));
+      }
+      for (Map.Entry<String, long[]> entry : counts.entrySet()) {
+        Endpoint[] pair = keys.get(entry.getKey());
+        RecentDestination mine =
+            new RecentDestination(
+                pair[0].ip(),
+                pair[1],
+                Math.round(entry.getValue()[0] * scale),
+                Math.round(entry.getValue()[1] * scale),
+                span);
+        result.merge(
+            entry.getKey(),
+            mine,
+            (a, b) ->
+                new RecentDestination(
+                    a.localIp(),
+                    a.remote(),
+                    a.lastMinute() + b.lastMinute(),
+                    a.withinReuseDelay() + b.withinReuseDelay(),
+                    Math.min(a.spanSeconds(), b.spanSeconds())));
       }
     }
-    List<DestinationUse> result = new ArrayList<>();
-    for (Map.Entry<String, long[]> entry : counts.entrySet()) {
-      Endpoint[] pair = keys.get(entry.getKey());
-      long estimate = entry.getValue()[1];
-      Double utilization = usable == null || usable == 0 ? null : estimate / (double) usable;
-      result.add(
-          new DestinationUse(
-              pair[0].ip(),
-              pair[1].toString(),
-              estimate,
-              estimate,
-              usable,
-              utilization,
-              DestinationUse.isLoopback(pair[1].ip()),
-              DestinationUse.AGENT,
-              clientSitesFor(input, pair[1])));
+    return new ArrayList<>(result.values());
+  }
+
+  /**
+   * A connection rate to one remote endpoint.
+   *
+   * @param perSecond new connections per second
+   * @param basis how it was measured, for the evidence
+   */
+  record Rate(double perSecond, String basis) {}
+
+  /**
+   * Active client closes per second to each remote endpoint over the window between two snapshots
+   * of the same JVM, summed over JVMs; empty without a window.
+   */
+  static Map<Endpoint, Rate> endpointRates(AnalysisInput input) {
+    Map<Endpoint, double[]> sums = new LinkedHashMap<>();
+    for (Snapshot snapshot : input.snapshots()) {
+      Snapshot start = startOf(snapshot, input.snapshotsAtStart());
+      if (start == null || start.takenAt() == null || snapshot.takenAt() == null) {
+        continue;
+      }
+      double seconds = Duration.between(start.takenAt(), snapshot.takenAt()).toMillis() / 1000.0;
+      if (seconds <= 0) {
+        continue;
+      }
+      Map<Endpoint, Long> before = clientEndpointCloses(start);
+      for (Map.Entry<Endpoint, Long> now : clientEndpointCloses(snapshot).entrySet()) {
+        long delta = Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+        double[] sum = sums.computeIfAbsent(now.getKey(), k -> new double[2]);
+        sum[0] += delta / seconds;
+        sum[1] = Math.max(sum[1], seconds);
+      }
     }
-    return result;
+    Map<Endpoint, Rate> rates = new LinkedHashMap<>();
+    for (Map.Entry<Endpoint, double[]> entry : sums.entrySet()) {
+      rates.put(
+          entry.getKey(),
+          new Rate(
+              entry.getValue()[0],
+              String.format(
+                  "agent: %.1f active closes/s in the %.0f s window",
+                  entry.getValue()[0], entry.getValue()[1])));
+    }
+    return rates;
+  }
+
+  private static Map<Endpoint, Long> clientEndpointCloses(Snapshot snapshot) {
+    Map<Endpoint, Long> closes = new LinkedHashMap<>();
+    for (SiteStats site : snapshot.sites()) {
+      if (site.role() != Role.CLIENT) {
+        continue;
+      }
+      for (SiteEndpoint endpoint : site.endpoints()) {
+        Endpoint parsed = Endpoint.parse(endpoint.remote());
+        if (parsed != null) {
+          closes.merge(parsed, endpoint.active(), Long::sum);
+        }
+      }
+    }
+    return closes;
   }
 
   /** Client sites that actively closed connections to {@code remote}, busiest first. */

@@ -40,6 +40,13 @@ public final class Analyzer {
             new ClientChurnSiteRule()));
   }
 
+  /**
+   * Whether a finding reports something to look at: every finding but the {@code HEALTHY} verdict.
+   */
+  public static boolean isProblem(Finding finding) {
+    return !finding.id().equals(HEALTHY);
+  }
+
   /** The findings, most severe first. */
   public List<Finding> analyze(AnalysisInput input) {
     List<Finding> findings = new ArrayList<>();

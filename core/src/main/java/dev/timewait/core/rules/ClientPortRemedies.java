@@ -38,7 +38,26 @@ final class ClientPortRemedies {
           .append("; list listening ports inside it in net.ipv4.ip_local_reserved_ports)");
     }
     text.append("; code that calls bind() before connect() should set IP_BIND_ADDRESS_NO_PORT. ");
-    if (includeReuse && host != null) {
+    if (host == null) {
+      return text.toString().strip();
+    }
+    Integer reuse = KernelFacts.effectiveReuse(host);
+    boolean timestampsOff = Integer.valueOf(0).equals(host.settings().tcpTimestamps());
+    if (includeReuse && timestampsOff) {
+      text.append(step)
+          .append(". Turn TCP timestamps back on: ")
+          .append(SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1"))
+          .append(": connect() takes over only TIME_WAIT tuples whose connection carried them");
+      if (reuse != null && reuse != 1) {
+        text.append(", and tcp_tw_reuse = ")
+            .append(host.settings().tcpTwReuse())
+            .append(" covers ")
+            .append(reuse == 0 ? "no destination" : "loopback only")
+            .append(": ")
+            .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1"));
+      }
+      text.append('.');
+    } else if (includeReuse && reuse != null && reuse != 1) {
       text.append(step)
           .append(". Let connect() reuse TIME_WAIT 4-tuples on this client: ")
           .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1"))
@@ -50,6 +69,17 @@ final class ClientPortRemedies {
             .append(" sets how soon a tuple is reused and can be lowered");
       }
       text.append(").");
+    } else if (!includeReuse) {
+      text.append(step)
+          .append(". tcp_tw_reuse already covers ")
+          .append(groups.size() == 1 ? "this destination" : "these destinations")
+          .append(" (connect() takes over TIME_WAIT tuples older than ")
+          .append(KernelFacts.reuseAfterMillis(host))
+          .append(" ms); no sysctl adds more");
+      if (KernelFacts.hasReuseDelay(host)) {
+        text.append(" except a lower net.ipv4.tcp_tw_reuse_delay");
+      }
+      text.append('.');
     }
     return text.toString().strip();
   }

@@ -1,11 +1,18 @@
 package dev.timewait.core.rules;
 
+import dev.timewait.core.host.ConntrackEntries;
 import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.TcpCounters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
-/** The conntrack table is nearly full or has failed inserts. */
+/**
+ * The conntrack table is nearly full, or inserts failed during the sampling window. Conntrack keeps
+ * its own TIME_WAIT entries (120 s by default), so on a NAT host the table fills with closed
+ * connections while the hosts behind it hold few TIME_WAIT sockets.
+ */
 public final class ConntrackPressureRule implements Rule {
 
   @Override
@@ -21,13 +28,13 @@ public final class ConntrackPressureRule implements Rule {
     }
     Long count = host.settings().nfConntrackCount();
     Long max = host.settings().nfConntrackMax();
-    Long insertFailed = host.counters().conntrackInsertFailed();
+    CounterChange insertFailed = CounterChange.of(input, TcpCounters::conntrackInsertFailed);
     boolean full =
         count != null
             && max != null
             && max > 0
             && count >= input.thresholds().conntrackShare() * max;
-    boolean failed = insertFailed != null && insertFailed > 0;
+    boolean failed = insertFailed != null && insertFailed.grew();
     if (!full && !failed) {
       return Optional.empty();
     }
@@ -38,8 +45,21 @@ public final class ConntrackPressureRule implements Rule {
               "/proc/sys/net/netfilter/nf_conntrack_count = %d of nf_conntrack_max = %d (%.0f%%)",
               count, max, max == 0 ? 0.0 : 100.0 * count / max));
     }
+    ConntrackEntries entries = host.nat() == null ? null : host.nat().conntrackEntries();
+    if (entries != null && entries.read() > 0) {
+      evidence.add(
+          String.format(
+              Locale.ROOT,
+              "/proc/net/nf_conntrack: %d of %s%d entries in TCP TIME_WAIT (%.0f%%), %d translated",
+              entries.tcpTimeWait(),
+              entries.truncated() ? "the first " : "",
+              entries.read(),
+              100.0 * entries.tcpTimeWait() / entries.read(),
+              entries.translated()));
+    }
     if (insertFailed != null) {
-      evidence.add("/proc/net/stat/nf_conntrack insert_failed = " + insertFailed + " (all CPUs)");
+      evidence.add(
+          "/proc/net/stat/nf_conntrack " + insertFailed.describe("insert_failed") + " (all CPUs)");
     }
     Long twTimeout = host.settings().nfConntrackTcpTimeoutTimeWaitSeconds();
     if (twTimeout != null) {

@@ -1,5 +1,6 @@
 package dev.timewait.core.rules;
 
+import dev.timewait.core.host.ConnectionTableBuilder;
 import dev.timewait.core.host.HostSample;
 import dev.timewait.core.host.KernelSettings;
 
@@ -72,5 +73,48 @@ final class KernelFacts {
       return 2;
     }
     return 1;
+  }
+
+  /**
+   * How long a tuple must have been in TIME_WAIT before {@code tcp_tw_reuse} takes it over: {@code
+   * tcp_tw_reuse_delay} from 6.14, about 1 s before (the kernel compared whole seconds).
+   */
+  static long reuseAfterMillis(HostSample host) {
+    Long delay = host.settings().tcpTwReuseDelayMs();
+    return delay == null ? ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS : delay;
+  }
+
+  /**
+   * Whether {@code connect()} from {@code localIp} to {@code remoteIp} may take over TIME_WAIT
+   * tuples: reuse 1, or 2 with either address on loopback, and timestamps not switched off (the
+   * kernel reuses only tuples whose connection carried timestamps). Null when the setting is
+   * unknown.
+   */
+  static Boolean reuseApplies(HostSample host, String localIp, String remoteIp) {
+    Integer reuse = effectiveReuse(host);
+    if (reuse == null) {
+      return null;
+    }
+    if (Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
+      return false;
+    }
+    return reuse == 1
+        || (reuse == 2
+            && (DestinationUse.isLoopback(remoteIp) || DestinationUse.isLoopback(localIp)));
+  }
+
+  /** Why reuse does not apply to a destination, for the evidence. */
+  static String reuseWhyNot(HostSample host, String localIp, String remoteIp) {
+    Integer reuse = effectiveReuse(host);
+    if (reuse == null) {
+      return "tcp_tw_reuse unknown";
+    }
+    if (reuse != 0 && Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
+      return "tcp_tw_reuse = " + host.settings().tcpTwReuse() + " but tcp_timestamps = 0";
+    }
+    if (reuse == 2) {
+      return "tcp_tw_reuse = 2 covers loopback only";
+    }
+    return "tcp_tw_reuse = 0";
   }
 }

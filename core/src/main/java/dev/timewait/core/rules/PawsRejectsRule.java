@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Segments were dropped by PAWS (timestamps older than the last seen). */
+/**
+ * Segments were dropped by PAWS (timestamps older than the last seen) during the sampling window;
+ * totals since boot are not judged.
+ */
 public final class PawsRejectsRule implements Rule {
 
   @Override
@@ -18,13 +21,12 @@ public final class PawsRejectsRule implements Rule {
     if (input.host() == null) {
       return Optional.empty();
     }
-    TcpCounters counters = input.host().counters();
     List<String> evidence = new ArrayList<>();
-    add(evidence, "PAWSActive", counters.pawsActive());
-    add(evidence, "PAWSEstab", counters.pawsEstab());
-    add(evidence, "PAWSPassive", counters.pawsPassive());
-    add(evidence, "PAWSTimewait", counters.pawsTimewait());
-    add(evidence, "PAWSOldAck", counters.pawsOldAck());
+    add(evidence, "PAWSActive", CounterChange.of(input, TcpCounters::pawsActive));
+    add(evidence, "PAWSEstab", CounterChange.of(input, TcpCounters::pawsEstab));
+    add(evidence, "PAWSPassive", CounterChange.of(input, TcpCounters::pawsPassive));
+    add(evidence, "PAWSTimewait", CounterChange.of(input, TcpCounters::pawsTimewait));
+    add(evidence, "PAWSOldAck", CounterChange.of(input, TcpCounters::pawsOldAck));
     if (evidence.isEmpty()) {
       return Optional.empty();
     }
@@ -41,9 +43,9 @@ public final class PawsRejectsRule implements Rule {
             List.of(References.RFC_7323)));
   }
 
-  private static void add(List<String> evidence, String name, Long value) {
-    if (value != null && value > 0) {
-      evidence.add("/proc/net/netstat TcpExt " + name + " = " + value + " since boot");
+  private static void add(List<String> evidence, String name, CounterChange change) {
+    if (change != null && change.grew()) {
+      evidence.add("/proc/net/netstat TcpExt " + change.describe(name));
     }
   }
 }

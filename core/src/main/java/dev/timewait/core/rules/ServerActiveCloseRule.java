@@ -24,7 +24,9 @@ public final class ServerActiveCloseRule implements Rule {
     ConnectionTable table = Destinations.table(input);
     if (table != null && table.serverTimeWait() >= input.thresholds().serverTimeWait()) {
       evidence.add(
-          "/proc/net/tcp: " + table.serverTimeWait() + " TIME_WAIT sockets on listening ports");
+          "/proc/net/tcp: "
+              + table.serverTimeWait()
+              + " TIME_WAIT sockets on server ports (listening, or of a server that stopped)");
       for (ServerTimeWaitGroup group : table.serverGroups()) {
         if (evidence.size() > 5) {
           break;
@@ -32,6 +34,7 @@ public final class ServerActiveCloseRule implements Rule {
         evidence.add(
             "port "
                 + group.localPort()
+                + (group.listening() ? "" : " (nothing listens there now)")
                 + ": "
                 + group.timeWait()
                 + " TIME_WAIT sockets from "

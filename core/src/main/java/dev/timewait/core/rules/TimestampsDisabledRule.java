@@ -1,6 +1,8 @@
 package dev.timewait.core.rules;
 
+import dev.timewait.core.host.ConnectionTable;
 import dev.timewait.core.host.HostSample;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,12 +20,29 @@ public final class TimestampsDisabledRule implements Rule {
     if (host == null || !Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
       return Optional.empty();
     }
+    List<String> evidence = new ArrayList<>();
+    evidence.add("/proc/sys/net/ipv4/tcp_timestamps = 0");
+    Integer reuse = KernelFacts.effectiveReuse(host);
+    if (reuse != null && reuse != 0) {
+      evidence.add(
+          "/proc/sys/net/ipv4/tcp_tw_reuse = "
+              + host.settings().tcpTwReuse()
+              + " is set, but connect() takes over only TIME_WAIT tuples whose connection carried"
+              + " timestamps: here none, so tcp_tw_reuse does nothing");
+    }
+    ConnectionTable table = Destinations.table(input);
+    if (table != null && table.clientTimeWait() > 0) {
+      evidence.add(
+          "/proc/net/tcp: "
+              + table.clientTimeWait()
+              + " client TIME_WAIT sockets, each blocking its port for the full 60 s");
+    }
     return Optional.of(
         new Finding(
             id(),
             Severity.WARNING,
             "TCP timestamps are off: no PAWS protection and tcp_tw_reuse cannot work",
-            List.of("/proc/sys/net/ipv4/tcp_timestamps = 0"),
+            evidence,
             "Turn timestamps back on: "
                 + SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1")
                 + ". Old advice to disable them against tcp_tw_recycle problems is wrong: turn"

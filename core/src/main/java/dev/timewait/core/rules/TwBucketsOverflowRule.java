@@ -1,14 +1,15 @@
 package dev.timewait.core.rules;
 
 import dev.timewait.core.host.HostSample;
+import dev.timewait.core.host.TcpCounters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The TIME_WAIT table is full or nearly full: sockets close without TIME_WAIT. With a sampling
- * window, {@code TCPTimeWaitOverflow} must grow during it; with one sample, any overflow since boot
- * counts.
+ * The TIME_WAIT table is full or nearly full: sockets close without TIME_WAIT. {@code
+ * TCPTimeWaitOverflow} counts only when it grew during the sampling window (in the agent: since it
+ * started); a single sample is judged by the table's fill alone.
  */
 public final class TwBucketsOverflowRule implements Rule {
 
@@ -23,13 +24,11 @@ public final class TwBucketsOverflowRule implements Rule {
     if (host == null) {
       return Optional.empty();
     }
-    Long overflow = host.counters().timeWaitOverflow();
+    CounterChange overflow = CounterChange.of(input, TcpCounters::timeWaitOverflow);
     Long tw = host.counters().sockstatTw();
     Long max = host.settings().tcpMaxTwBuckets();
-    HostSample start = input.hostStart();
-    Long before = start != null && start != host ? start.counters().timeWaitOverflow() : null;
-    // Over a sampling window only new overflows count: one from long ago would warn forever.
-    boolean overflowed = overflow != null && (before != null ? overflow > before : overflow > 0);
+    // Only overflows during the window count: one from long ago would warn forever.
+    boolean overflowed = overflow != null && overflow.grew();
     boolean nearlyFull =
         tw != null && max != null && max > 0 && tw >= input.thresholds().twBucketsShare() * max;
     if (!overflowed && !nearlyFull) {
@@ -37,13 +36,7 @@ public final class TwBucketsOverflowRule implements Rule {
     }
     List<String> evidence = new ArrayList<>();
     if (overflow != null) {
-      String delta = "";
-      if (before != null) {
-        delta =
-            ", +" + (overflow - before) + " during the " + input.window().toSeconds() + " s window";
-      }
-      evidence.add(
-          "/proc/net/netstat TcpExt TCPTimeWaitOverflow = " + overflow + " since boot" + delta);
+      evidence.add("/proc/net/netstat TcpExt " + overflow.describe("TCPTimeWaitOverflow"));
     }
     if (tw != null && max != null) {
       evidence.add(

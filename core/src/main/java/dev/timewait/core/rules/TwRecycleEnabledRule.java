@@ -15,7 +15,9 @@ public final class TwRecycleEnabledRule implements Rule {
   @Override
   public Optional<Finding> evaluate(AnalysisInput input) {
     HostSample host = input.host();
-    if (host == null || !TwRecycleNatRule.recycleOn(host) || !NatEvidence.of(host).isEmpty()) {
+    if (host == null
+        || !TwRecycleNatRule.recycleOn(host)
+        || !NatEvidence.forRecycle(input).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(

@@ -19,7 +19,7 @@ public final class TwRecycleNatRule implements Rule {
     if (host == null || !recycleOn(host)) {
       return Optional.empty();
     }
-    List<String> nat = NatEvidence.of(host);
+    List<String> nat = NatEvidence.forRecycle(input);
     if (nat.isEmpty()) {
       return Optional.empty();
     }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A client destination uses much of the ephemeral range and {@code connect()} may not reuse its
- * TIME_WAIT tuples ({@code tcp_tw_reuse} 0, or 2 with the churn going to other hosts).
+ * A client destination blocks much of the ephemeral range, or runs out at its rate, and {@code
+ * connect()} may not reuse its TIME_WAIT tuples ({@code tcp_tw_reuse} 0, or 2 with the churn going
+ * to other hosts). Silent when reuse is already 1, and when timestamps are off (reuse would take
+ * over nothing: {@code TIMESTAMPS_DISABLED} says so).
  */
 public final class TwReuseRecommendedRule implements Rule {
 
@@ -23,15 +25,15 @@ public final class TwReuseRecommendedRule implements Rule {
       return Optional.empty();
     }
     Integer reuse = KernelFacts.effectiveReuse(host);
-    if (reuse == null || reuse == 1) {
+    if (reuse == null || reuse == 1 || Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
       return Optional.empty();
     }
     List<DestinationUse> heavy = new ArrayList<>();
     for (DestinationUse use : Destinations.of(input)) {
-      boolean counts = reuse == 0 || !use.loopback();
-      if (counts
-          && use.utilization() != null
-          && use.utilization() >= input.thresholds().reuseShare()) {
+      if (!use.reuse()
+          && (use.exhaustionPredicted()
+              || (use.utilization() != null
+                  && use.utilization() >= input.thresholds().reuseShare()))) {
         heavy.add(use);
       }
     }
@@ -49,9 +51,6 @@ public final class TwReuseRecommendedRule implements Rule {
             + KernelFacts.release(host));
     for (DestinationUse use : heavy) {
       evidence.add(Destinations.describe(use));
-    }
-    if (Integer.valueOf(0).equals(host.settings().tcpTimestamps())) {
-      evidence.add("/proc/sys/net/ipv4/tcp_timestamps = 0: tcp_tw_reuse has no effect without it");
     }
     List<String> references = new ArrayList<>(List.of(References.IP_SYSCTL));
     if (reuse == 2) {

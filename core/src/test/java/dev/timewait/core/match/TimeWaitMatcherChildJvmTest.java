@@ -5,21 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.timewait.core.host.ClientTimeWaitGroup;
-import dev.timewait.core.host.LoopbackTimeWaitMaker;
 import dev.timewait.core.host.SocketPair;
-import dev.timewait.core.host.SsTimeWait;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.core.host.Tuples;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.snapshot.Role;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotReader;
+import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.LoopbackTimeWaitMaker;
+import dev.timewait.testing.SsTimeWait;
+import dev.timewait.testing.TimeWaitOverflowGuard;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,12 +46,11 @@ class TimeWaitMatcherChildJvmTest {
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("127.0.0.1"));
         LoopbackTimeWaitMaker serverB =
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"))) {
-      Process child =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  SnapshotWritingClient.class.getName(),
+      try (ChildJvm child =
+          ChildJvm.builder()
+              .mainClass(SnapshotWritingClient.class)
+              .inheritClassPath()
+              .args(
                   "127.0.0.1",
                   String.valueOf(serverA.port()),
                   String.valueOf(FROM_A),
@@ -58,11 +58,9 @@ class TimeWaitMatcherChildJvmTest {
                   String.valueOf(serverB.port()),
                   String.valueOf(FROM_B),
                   snapshotFile.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("child.log").toFile())
-              .start();
-      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-      assertEquals(0, child.exitValue(), () -> read(dir.resolve("child.log")));
+              .start()) {
+        child.finish(60);
+      }
       serverA.awaitClosed(FROM_A + 1);
       serverB.awaitClosed(FROM_B);
 
@@ -79,7 +77,7 @@ class TimeWaitMatcherChildJvmTest {
       // dump may skip a row while other sockets change).
       Set<SocketPair> kernel = new HashSet<>();
       for (int i = 0; i < 3; i++) {
-        kernel.addAll(SsTimeWait.pairs(Set.of(serverA.port(), serverB.port())));
+        kernel.addAll(Tuples.pairs(SsTimeWait.tuples(Set.of(serverA.port(), serverB.port()))));
       }
       long kernelA = kernel.stream().filter(p -> p.remotePort() == serverA.port()).count();
       long kernelB = kernel.size() - kernelA;
@@ -107,14 +105,6 @@ class TimeWaitMatcherChildJvmTest {
               .orElseThrow();
       assertEquals(a.timeWait(), towardsA.timeWait());
       assertTrue(result.snapshotAge().toSeconds() < 60);
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (java.io.IOException e) {
-      return e.toString();
     }
   }
 }

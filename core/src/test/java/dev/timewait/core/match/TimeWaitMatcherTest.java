@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.HostTreeBuilder;
 import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.snapshot.RecentClose;
 import dev.timewait.core.snapshot.Role;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -31,14 +31,15 @@ class TimeWaitMatcherTest {
   @Test
   void matchesAgentEndpointsInEveryNotation(@TempDir Path dir) {
     HostRoot root =
-        HostTreeBuilder.in(dir)
-            .sysctl("net.ipv4.ip_local_port_range", "32768 60999")
-            .timeWait("10.0.0.1", 40000, "10.0.0.2", 8080)
-            .timeWait("10.0.0.1", 40001, "10.0.0.2", 8080)
-            .timeWait("::ffff:10.0.0.1", 40002, "::ffff:10.0.0.2", 8080)
-            .timeWait("2001:db8::1", 40003, "2001:db8::2", 443)
-            .timeWait("10.0.0.1", 40004, "10.0.0.3", 5432)
-            .build();
+        HostRoot.of(
+            HostTreeBuilder.in(dir)
+                .sysctl("net.ipv4.ip_local_port_range", "32768 60999")
+                .timeWait("10.0.0.1", 40000, "10.0.0.2", 8080)
+                .timeWait("10.0.0.1", 40001, "10.0.0.2", 8080)
+                .timeWait("::ffff:10.0.0.1", 40002, "::ffff:10.0.0.2", 8080)
+                .timeWait("2001:db8::1", 40003, "2001:db8::2", 443)
+                .timeWait("10.0.0.1", 40004, "10.0.0.3", 5432)
+                .build());
     List<RecentClose> closes =
         Arrays.asList(
             close("10.0.0.1:40000", "10.0.0.2:8080", "A"),

@@ -1,9 +1,8 @@
 package dev.timewait.core.rules;
 
+import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.HostTreeBuilder;
 import dev.timewait.core.host.SocketPair;
-import dev.timewait.core.host.TcpState;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.snapshot.CloseCounts;
 import dev.timewait.core.snapshot.CloseTotals;
@@ -15,61 +14,22 @@ import dev.timewait.core.snapshot.Role;
 import dev.timewait.core.snapshot.SiteEndpoint;
 import dev.timewait.core.snapshot.SiteStats;
 import dev.timewait.core.snapshot.Snapshot;
-import java.nio.file.Path;
+import dev.timewait.testing.HostTreeBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Host trees and snapshots in known states, for rule and report tests. */
+/** Snapshots in known states and samples of host trees, for rule tests. */
 public final class TestHosts {
-
-  /** A public (not private, not CGNAT) address of this host. */
-  public static final String LOCAL = "203.0.113.5";
-
-  /** A public remote. */
-  public static final String REMOTE = "198.51.100.7";
 
   public static final Instant NOW = Instant.parse("2026-11-24T15:20:00Z");
 
   private TestHosts() {}
 
-  /**
-   * A healthy current host: kernel 6.1, defaults, a 100-port ephemeral range (40000-40099) so that
-   * tests reach port limits with few sockets, a few TIME_WAIT sockets, no NAT.
-   */
-  public static HostTreeBuilder healthy(Path dir) {
-    return HostTreeBuilder.in(dir)
-        .kernel("6.1.0-28-amd64")
-        .sysctl("net.ipv4.tcp_tw_reuse", "2")
-        .sysctl("net.ipv4.tcp_timestamps", "1")
-        .sysctl("net.ipv4.tcp_fin_timeout", "60")
-        .sysctl("net.ipv4.tcp_max_tw_buckets", "262144")
-        .sysctl("net.ipv4.ip_local_port_range", "40000\t40099")
-        .sysctl("net.ipv4.ip_local_reserved_ports", "")
-        .sysctl("net.ipv4.ip_forward", "0")
-        .sockstat(20, 3)
-        .tcpExt("TW", 100, "PAWSActive", 0, "PAWSEstab", 0, "TCPTimeWaitOverflow", 0)
-        .interfaces("lo", "eth0")
-        .listen(8080)
-        .socket(TcpState.ESTABLISHED, LOCAL, 8080, REMOTE, 51000)
-        .timeWait(LOCAL, 40001, REMOTE, 443)
-        .timeWait(LOCAL, 40002, REMOTE, 443)
-        .timeWait(LOCAL, 40003, "198.51.100.8", 5432);
-  }
-
-  /** Adds {@code count} client TIME_WAIT sockets from LOCAL to {@code remote}, ports from 40000. */
-  public static HostTreeBuilder clientTimeWait(
-      HostTreeBuilder tree, String local, String remote, int port, int count) {
-    for (int i = 0; i < count; i++) {
-      tree.timeWait(local, 40000 + i, remote, port);
-    }
-    return tree;
-  }
-
   /** Samples a tree with the Linux collector. */
   public static HostSample sample(HostTreeBuilder tree) {
-    return new LinuxProcCollector(tree.build()).sampleTable();
+    return new LinuxProcCollector(HostRoot.of(tree.build())).sampleTable();
   }
 
   /** Input of one host sample with default thresholds. */

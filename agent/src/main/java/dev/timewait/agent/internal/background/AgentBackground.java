@@ -12,13 +12,16 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The agent's one background thread: registers the MBeans (after premain has returned, so that
- * application servers can set up JMX and logging first), and every interval runs the periodic scans
- * and writes the snapshot file. Its failures are counted and never reach the application.
+ * The agent's one background thread. After {@code jmxDelay} (so that application servers can set up
+ * JMX and logging first, and the application's start-up does not share the CPU with the agent) it
+ * builds what it serves, starts the host sampler, listens for memory pressure and registers the
+ * MBeans; then every interval it runs the periodic scans and writes the snapshot file. Its failures
+ * are counted and never reach the application.
  */
 public final class AgentBackground implements Runnable {
   static final String CLOSES_NAME = "dev.timewait:type=Closes";
@@ -26,38 +29,58 @@ public final class AgentBackground implements Runnable {
   static final String HOST_NAME = "dev.timewait:type=Host";
   public static final String FINDINGS_NAME = "dev.timewait:type=Findings";
 
+  /** What the thread serves: built on first use, off premain. */
+  public static final class Parts {
+    final SnapshotBuilder snapshot;
+    final Runnable periodic;
+    final ClosesMXBean closes;
+    final AgentMXBean agent;
+    final HostMonitor host;
+    final HostMXBean hostBean;
+    final FindingsMXBean findings;
+    final Runnable releaseMemory;
+
+    /**
+     * @param host null when host sampling is off; then {@code hostBean} is null too
+     * @param findings null when JMX is off
+     * @param releaseMemory gives the agent's largest tables back when the heap is short
+     */
+    public Parts(
+        SnapshotBuilder snapshot,
+        Runnable periodic,
+        ClosesMXBean closes,
+        AgentMXBean agent,
+        HostMonitor host,
+        HostMXBean hostBean,
+        FindingsMXBean findings,
+        Runnable releaseMemory) {
+      this.snapshot = snapshot;
+      this.periodic = periodic;
+      this.closes = closes;
+      this.agent = agent;
+      this.host = host;
+      this.hostBean = hostBean;
+      this.findings = findings;
+      this.releaseMemory = releaseMemory;
+    }
+  }
+
   private final AgentOptions options;
-  private final SnapshotBuilder snapshot;
   private final AgentErrors errors;
-  private final Runnable periodic;
-  private final ClosesMXBean closes;
-  private final AgentMXBean agent;
-  private final HostMXBean host;
-  private final FindingsMXBean findings;
+  private final Supplier<Parts> factory;
   private final long firstDelayMillis;
   private final List<ObjectName> registered = new ArrayList<>();
+  private Parts parts;
+  private MemoryPressure pressure;
   private volatile boolean stopped;
   private Thread thread;
   private Thread shutdownHook;
 
   public AgentBackground(
-      AgentOptions options,
-      SnapshotBuilder snapshot,
-      AgentErrors errors,
-      Runnable periodic,
-      ClosesMXBean closes,
-      AgentMXBean agent,
-      HostMXBean host,
-      FindingsMXBean findings,
-      long firstDelayMillis) {
+      AgentOptions options, AgentErrors errors, Supplier<Parts> factory, long firstDelayMillis) {
     this.options = options;
-    this.snapshot = snapshot;
     this.errors = errors;
-    this.periodic = periodic;
-    this.closes = closes;
-    this.agent = agent;
-    this.host = host;
-    this.findings = findings;
+    this.factory = factory;
     this.firstDelayMillis = firstDelayMillis;
   }
 
@@ -67,18 +90,12 @@ public final class AgentBackground implements Runnable {
     thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
     if (options.snapshot != null) {
-      shutdownHook =
-          new Thread(
-              () -> {
-                runPeriodic();
-                writeSnapshot();
-              },
-              "timewait-agent-exit");
+      shutdownHook = new Thread(this::lastSnapshot, "timewait-agent-exit");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
   }
 
-  /** Stops the thread, unregisters the MBeans and writes a last snapshot. */
+  /** Stops the threads, unregisters the MBeans and writes a last snapshot. */
   public void stop() {
     stopped = true;
     if (thread != null) {
@@ -96,8 +113,18 @@ public final class AgentBackground implements Runnable {
         // the JVM is shutting down: the hook runs anyway
       }
     }
+    Parts p = existingParts();
+    if (p != null && p.host != null) {
+      p.host.stop();
+    }
+    synchronized (this) {
+      if (pressure != null) {
+        pressure.stop();
+        pressure = null;
+      }
+    }
     unregisterMBeans();
-    writeSnapshot();
+    writeSnapshot(p);
   }
 
   @Override
@@ -106,13 +133,18 @@ public final class AgentBackground implements Runnable {
       if (firstDelayMillis > 0) {
         TimeUnit.MILLISECONDS.sleep(firstDelayMillis);
       }
+      Parts p = parts();
+      if (p.host != null) {
+        p.host.start(0);
+      }
+      listenForMemoryPressure(p);
       if (options.jmx) {
-        registerMBeans();
+        registerMBeans(p);
       }
       long interval = options.interval.toMillis();
       while (!stopped) {
-        runPeriodic();
-        writeSnapshot();
+        runPeriodic(p);
+        writeSnapshot(p);
         TimeUnit.MILLISECONDS.sleep(interval);
       }
     } catch (InterruptedException e) {
@@ -122,24 +154,52 @@ public final class AgentBackground implements Runnable {
     }
   }
 
-  private void runPeriodic() {
+  /** The parts, built now if the thread has not yet (a JVM that ends within {@code jmxDelay}). */
+  private synchronized Parts parts() {
+    if (parts == null) {
+      parts = factory.get();
+    }
+    return parts;
+  }
+
+  private synchronized Parts existingParts() {
+    return parts;
+  }
+
+  private void lastSnapshot() {
     try {
-      periodic.run();
+      Parts p = parts();
+      runPeriodic(p);
+      writeSnapshot(p);
+    } catch (Throwable t) {
+      errors.record("snapshot at exit", t);
+    }
+  }
+
+  private synchronized void listenForMemoryPressure(Parts p) {
+    if (!stopped) {
+      pressure = MemoryPressure.listen(p.releaseMemory, errors);
+    }
+  }
+
+  private void runPeriodic(Parts p) {
+    try {
+      p.periodic.run();
     } catch (Throwable t) {
       errors.record("periodic scan", t);
     }
   }
 
-  private void registerMBeans() {
+  private void registerMBeans(Parts p) {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      register(server, CLOSES_NAME, DescribedMBean.of(closes, ClosesMXBean.class));
-      register(server, AGENT_NAME, DescribedMBean.of(agent, AgentMXBean.class));
-      if (host != null) {
-        register(server, HOST_NAME, DescribedMBean.of(host, HostMXBean.class));
+      register(server, CLOSES_NAME, DescribedMBean.of(p.closes, ClosesMXBean.class));
+      register(server, AGENT_NAME, DescribedMBean.of(p.agent, AgentMXBean.class));
+      if (p.hostBean != null) {
+        register(server, HOST_NAME, DescribedMBean.of(p.hostBean, HostMXBean.class));
       }
-      if (findings != null) {
-        register(server, FINDINGS_NAME, DescribedMBean.of(findings, FindingsMXBean.class));
+      if (p.findings != null) {
+        register(server, FINDINGS_NAME, DescribedMBean.of(p.findings, FindingsMXBean.class));
       }
     } catch (Throwable t) {
       errors.record("MBean registration", t);
@@ -148,6 +208,9 @@ public final class AgentBackground implements Runnable {
 
   private synchronized void register(MBeanServer server, String name, Object bean)
       throws Exception {
+    if (stopped) {
+      return;
+    }
     ObjectName objectName = new ObjectName(name);
     if (server.isRegistered(objectName)) {
       server.unregisterMBean(objectName);
@@ -157,6 +220,9 @@ public final class AgentBackground implements Runnable {
   }
 
   private synchronized void unregisterMBeans() {
+    if (registered.isEmpty()) {
+      return;
+    }
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       for (ObjectName name : registered) {
@@ -170,13 +236,13 @@ public final class AgentBackground implements Runnable {
     registered.clear();
   }
 
-  private void writeSnapshot() {
-    if (options.snapshot == null) {
+  private void writeSnapshot(Parts p) {
+    if (options.snapshot == null || p == null) {
       return;
     }
     try {
       SnapshotFile.writeAtomically(
-          options.snapshot, SnapshotWriter.toJson(snapshot.build(System.currentTimeMillis())));
+          options.snapshot, SnapshotWriter.toJson(p.snapshot.build(System.currentTimeMillis())));
     } catch (Throwable t) {
       errors.record("snapshot " + options.snapshot, t);
     }

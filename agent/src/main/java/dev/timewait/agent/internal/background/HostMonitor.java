@@ -19,24 +19,38 @@ import dev.timewait.core.snapshot.RecentClose;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Samples the host on a thread of its own: the kernel counters every {@code hostInterval}, the
  * whole connection table every {@code tableInterval}, matched with this JVM's recent active closes.
  * A slow or failing {@code /proc} never touches the application's threads or the snapshot thread.
+ *
+ * <p>One thread takes every sample, so a sample never starts while the previous one is still going,
+ * and the next table sample starts no sooner than {@link #DUTY_CYCLE_FACTOR} times the last one's
+ * duration after its start: whatever the table's size and however short {@code tableInterval},
+ * table samples take at most a tenth of one core (at 100,000 TIME_WAIT sockets and the default
+ * interval, well under 1 %: {@code bench/run.sh} measures it). The collector is made on that thread
+ * at its first sample. What the thread keeps between samples is the grouped table, not the matched
+ * 4-tuples.
  */
 public final class HostMonitor implements Runnable {
   /** Destinations, ports and sites shown: the largest, so that MBeans and labels stay bounded. */
   static final int MAX_ROWS = 50;
 
-  private final HostCollector collector;
+  /** Table samples start at least this many times the last one's duration apart. */
+  static final int DUTY_CYCLE_FACTOR = 10;
+
+  private final Supplier<HostCollector> collectorFactory;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final long counterMillis;
   private final long tableMillis;
   private volatile State state = new State(null, null, 0);
   private volatile boolean stopped;
+  private HostCollector collector;
   private long firstDelayMillis;
   private Thread thread;
 
@@ -54,12 +68,12 @@ public final class HostMonitor implements Runnable {
   }
 
   public HostMonitor(
-      HostCollector collector,
+      Supplier<HostCollector> collector,
       CloseRecorder recorder,
       AgentErrors errors,
       long counterMillis,
       long tableMillis) {
-    this.collector = collector;
+    this.collectorFactory = collector;
     this.recorder = recorder;
     this.errors = errors;
     this.counterMillis = counterMillis;
@@ -98,13 +112,16 @@ public final class HostMonitor implements Runnable {
       try {
         long now = System.currentTimeMillis();
         if (now >= nextTable) {
+          long started = System.nanoTime();
           sampleTable(now);
-          nextTable = now + tableMillis;
+          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          nextTable = now + Math.max(tableMillis, took * DUTY_CYCLE_FACTOR);
         } else {
           State s = state;
-          state = new State(collector.sampleCounters(), s.match, s.tableMillis);
+          state = new State(collector().sampleCounters(), s.match, s.tableMillis);
         }
-        TimeUnit.MILLISECONDS.sleep(Math.min(counterMillis, Math.max(1, nextTable - now)));
+        long wait = Math.max(1, nextTable - System.currentTimeMillis());
+        TimeUnit.MILLISECONDS.sleep(Math.min(counterMillis, wait));
       } catch (InterruptedException e) {
         return;
       } catch (Throwable t) {
@@ -118,15 +135,65 @@ public final class HostMonitor implements Runnable {
     }
   }
 
+  private HostCollector collector() {
+    if (collector == null) {
+      collector = collectorFactory.get();
+    }
+    return collector;
+  }
+
   /** Samples the table now and matches it with the recent active closes (also used by tests). */
   void sampleTable(long now) {
     List<RecentClose> recent = recorder.recentCloses(now);
     long started = System.nanoTime();
     MatchResult match =
-        new TimeWaitMatcher(collector)
+        new TimeWaitMatcher(collector())
             .match(recent, recorder.recentOverflow(), Instant.ofEpochMilli(now));
     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    match = withoutWatchedPairs(match);
     state = new State(match.sample(), match, took);
+  }
+
+  /**
+   * The match without the matched 4-tuples, which it has already counted: kept until the next
+   * sample, they would hold as many objects as the recent-close ring has entries.
+   */
+  static MatchResult withoutWatchedPairs(MatchResult m) {
+    HostSample s = m.sample();
+    ConnectionTable t = s == null ? null : s.table();
+    if (t == null || t.watchedInTimeWait().isEmpty()) {
+      return m;
+    }
+    ConnectionTable lean =
+        new ConnectionTable(
+            t.states(),
+            t.timeWait(),
+            t.clientGroups(),
+            t.serverGroups(),
+            t.remaining(),
+            t.malformedLines(),
+            Set.of());
+    HostSample leanSample =
+        new HostSample(
+            s.takenAt(),
+            s.collector(),
+            s.hostRoot(),
+            s.os(),
+            s.settings(),
+            s.sysctlFiles(),
+            s.counters(),
+            lean,
+            s.nat(),
+            s.unavailable());
+    return new MatchResult(
+        m.recentCloses(),
+        m.unreadableCloses(),
+        m.droppedCloses(),
+        m.confirmed(),
+        m.hostTimeWait(),
+        m.sites(),
+        m.snapshotAge(),
+        leanSample);
   }
 
   /** The snapshot's {@code host} section from the latest samples. */

@@ -1,31 +1,16 @@
 package dev.timewait.agent.internal.background;
 
+import dev.timewait.core.io.AtomicFile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
-/** Writes a file atomically: a temporary file beside it, then a rename over it. */
+/** Writes the snapshot file atomically, creating its folder first. */
 final class SnapshotFile {
   private SnapshotFile() {}
 
   static void writeAtomically(Path target, String content) throws IOException {
-    Path absolute = target.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
-    try {
-      Files.writeString(temp, content, StandardCharsets.UTF_8);
-      try {
-        Files.move(
-            temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    AtomicFile.write(target, content);
   }
 }

@@ -8,10 +8,15 @@ import dev.timewait.agent.internal.record.SiteCounters;
 import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.Role;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Serves {@code dev.timewait:type=Closes} from the recorder. */
+/**
+ * Serves {@code dev.timewait:type=Closes} from the recorder. Kinds and roles are keyed in lower
+ * case ({@code active/client}), as Prometheus label values are; the maps of active closes leave out
+ * rows with none, so that a site or endpoint seen only in passive closes adds no zero series.
+ */
 public final class ClosesBean implements ClosesMXBean {
   private final CloseRecorder recorder;
   private final SocketEventHandler handler;
@@ -58,7 +63,7 @@ public final class ClosesBean implements ClosesMXBean {
     Map<String, Long> out = new TreeMap<>();
     for (CloseKind kind : CloseKind.values()) {
       for (Role role : Role.values()) {
-        out.put(kind.name() + "/" + role.name(), recorder.total(role, kind));
+        out.put(label(kind) + "/" + label(role), recorder.total(role, kind));
       }
     }
     return out;
@@ -72,7 +77,7 @@ public final class ClosesBean implements ClosesMXBean {
           new SiteKey(
               row.closeSite.frame,
               row.openSite.frame,
-              row.role.name(),
+              label(row.role),
               row.via == null ? "-" : row.via),
           new SiteCloses(
               row.count(CloseKind.ACTIVE),
@@ -86,7 +91,10 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesBySite() {
     Map<String, Long> out = new TreeMap<>();
     for (SiteCounters row : recorder.sites()) {
-      out.merge(row.closeSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        out.merge(row.closeSite.frame, active, Long::sum);
+      }
     }
     return out;
   }
@@ -95,7 +103,10 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesByOpenSite() {
     Map<String, Long> out = new TreeMap<>();
     for (SiteCounters row : recorder.sites()) {
-      out.merge(row.openSite.frame, row.count(CloseKind.ACTIVE), Long::sum);
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        out.merge(row.openSite.frame, active, Long::sum);
+      }
     }
     return out;
   }
@@ -104,8 +115,12 @@ public final class ClosesBean implements ClosesMXBean {
   public Map<String, Long> getActiveClosesByEndpoint() {
     Map<String, Long> out = new TreeMap<>();
     for (CloseRecorder.EndpointCounters row : recorder.endpoints()) {
-      String key = row.remote == null ? "(other endpoints)" : SnapshotBuilder.endpoint(row.remote);
-      out.put(key, row.count(CloseKind.ACTIVE));
+      long active = row.count(CloseKind.ACTIVE);
+      if (active > 0) {
+        String key =
+            row.remote == null ? "(other endpoints)" : SnapshotBuilder.endpoint(row.remote);
+        out.put(key, active);
+      }
     }
     return out;
   }
@@ -113,5 +128,9 @@ public final class ClosesBean implements ClosesMXBean {
   @Override
   public long getTrackedConnections() {
     return handler.tracked();
+  }
+
+  private static String label(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 }

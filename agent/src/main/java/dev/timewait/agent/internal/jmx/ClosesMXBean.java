@@ -18,19 +18,24 @@ public interface ClosesMXBean {
   @Description("Connections ended by RST from this JVM (SO_LINGER 0 or unread data)")
   long getAbortiveCloses();
 
-  @Description("Closes by kind and role, keyed ACTIVE/CLIENT, PASSIVE/SERVER and so on")
+  @Description("Closes by kind and role, keyed active/client, passive/server and so on")
   Map<String, Long> getClosesByKindAndRole();
 
-  @Description("Closes by code site row (close site, open site, role) and kind")
+  @Description(
+      "Closes by code site row (close site, open site, role: client, server, unknown) and kind")
   Map<SiteKey, SiteCloses> getSiteCloses();
 
-  @Description("Active closes by close site (the first application frame of the closing thread)")
+  @Description(
+      "Active closes by close site (the first application frame of the closing thread); sites"
+          + " without one are left out")
   Map<String, Long> getActiveClosesBySite();
 
-  @Description("Active closes by open site (the code that connected or accepted)")
+  @Description(
+      "Active closes by open site (the code that connected or accepted); sites without one are"
+          + " left out")
   Map<String, Long> getActiveClosesByOpenSite();
 
-  @Description("Active closes by remote endpoint ip:port")
+  @Description("Active closes by remote endpoint ip:port; endpoints without one are left out")
   Map<String, Long> getActiveClosesByEndpoint();
 
   @Description(

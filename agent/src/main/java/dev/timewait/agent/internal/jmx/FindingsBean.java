@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal.jmx;
 
+import dev.timewait.agent.internal.FlightRecorderSupport;
 import dev.timewait.agent.internal.background.HostMonitor;
 import dev.timewait.agent.internal.background.SnapshotBuilder;
 import dev.timewait.core.host.HostSample;
@@ -27,11 +28,16 @@ import javax.management.ObjectName;
  * the host monitor's latest sample, on the agent's background thread, and notifies listeners when a
  * finding appears or clears. Site rates come from the snapshot of about a minute ago; the recent
  * closes themselves stay out of the rule input, which keeps a run small on the busiest JVM (the
- * host monitor has already matched them with the kernel's table).
+ * host monitor has already matched them with the kernel's table). Kernel counters are judged by
+ * their change since the agent's first host sample, later over the last {@link
+ * #COUNTER_WINDOW_MILLIS} (as an alert uses {@code increase(...[5m])}), never by their total since
+ * boot.
  */
 public final class FindingsBean extends NotificationBroadcasterSupport implements FindingsMXBean {
   private static final long RATE_WINDOW_MILLIS = 60_000;
   private static final long KEEP_EVERY_MILLIS = 5_000;
+  private static final long COUNTER_WINDOW_MILLIS = 5 * 60_000;
+  private static final long KEEP_COUNTERS_EVERY_MILLIS = 15_000;
 
   private final SnapshotBuilder snapshot;
   private final HostMonitor host;
@@ -41,6 +47,9 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
 
   /** Earlier snapshots, oldest first, at least {@link #KEEP_EVERY_MILLIS} apart, for rates. */
   private final ArrayDeque<dev.timewait.core.snapshot.Snapshot> history = new ArrayDeque<>();
+
+  /** Earlier host samples without their tables, oldest first: the counters' baseline. */
+  private final ArrayDeque<HostSample> counterHistory = new ArrayDeque<>();
 
   private volatile State state = new State(Map.of(), 0, 0);
 
@@ -100,7 +109,7 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
     }
     AnalysisInput input =
         new AnalysisInput(
-            sample,
+            counterBaseline(sample, now),
             sample,
             List.of(),
             List.of(model),
@@ -151,9 +160,42 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
     return start;
   }
 
-  private static dev.timewait.core.snapshot.Snapshot second(
-      ArrayDeque<dev.timewait.core.snapshot.Snapshot> deque) {
-    Iterator<dev.timewait.core.snapshot.Snapshot> it = deque.iterator();
+  /**
+   * The host sample the counters' change is taken from: the oldest kept sample within {@link
+   * #COUNTER_WINDOW_MILLIS}, the first one until then; {@code sample} itself on the first run (a
+   * single sample, whose counters are not judged). Keeps {@code sample}, without its table.
+   */
+  private HostSample counterBaseline(HostSample sample, long now) {
+    if (sample == null) {
+      return null;
+    }
+    HostSample last = counterHistory.peekLast();
+    if (last == null
+        || sample.takenAt().toEpochMilli() - last.takenAt().toEpochMilli()
+            >= KEEP_COUNTERS_EVERY_MILLIS) {
+      counterHistory.addLast(
+          new HostSample(
+              sample.takenAt(),
+              sample.collector(),
+              sample.hostRoot(),
+              sample.os(),
+              sample.settings(),
+              sample.sysctlFiles(),
+              sample.counters(),
+              null,
+              sample.nat(),
+              sample.unavailable()));
+    }
+    while (counterHistory.size() > 1
+        && second(counterHistory).takenAt().toEpochMilli() <= now - COUNTER_WINDOW_MILLIS) {
+      counterHistory.removeFirst();
+    }
+    HostSample first = counterHistory.peekFirst();
+    return first.takenAt().equals(sample.takenAt()) ? sample : first;
+  }
+
+  private static <T> T second(ArrayDeque<T> deque) {
+    Iterator<T> it = deque.iterator();
     it.next();
     return it.next();
   }
@@ -169,6 +211,9 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
             finding.severity().label() + " " + finding.id() + " " + verb + ": " + finding.title());
     n.setUserData(finding.id());
     sendNotification(n);
+    if (FlightRecorderSupport.AVAILABLE) {
+      FindingEvent.emit(type.equals(RAISED), finding);
+    }
   }
 
   private int count(Severity severity) {

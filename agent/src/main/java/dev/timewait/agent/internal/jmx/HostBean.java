@@ -41,16 +41,15 @@ public final class HostBean implements HostMXBean {
   }
 
   @Override
-  public long getTimeWait() {
+  public Long getTimeWait() {
     HostSample s = counters();
-    Long n = s == null ? null : s.timeWaitNow();
-    return n == null ? -1 : n;
+    return s == null ? null : s.timeWaitNow();
   }
 
   @Override
-  public long getCloseWait() {
+  public Long getCloseWait() {
     ConnectionTable t = table();
-    return t == null ? -1 : t.count(TcpState.CLOSE_WAIT);
+    return t == null ? null : t.count(TcpState.CLOSE_WAIT);
   }
 
   @Override
@@ -93,23 +92,21 @@ public final class HostBean implements HostMXBean {
   }
 
   @Override
-  public long getConfirmedTimeWait() {
+  public Long getConfirmedTimeWait() {
     MatchResult m = monitor.state().match;
-    return m == null ? 0 : m.confirmed();
+    return m == null ? null : m.confirmed();
   }
 
   @Override
-  public double getConfirmedShare() {
+  public Double getConfirmedShare() {
     MatchResult m = monitor.state().match;
-    Double share = m == null ? null : m.confirmedShare();
-    return share == null ? -1 : share;
+    return m == null ? null : m.confirmedShare();
   }
 
   @Override
-  public double getOwnedShareOfHost() {
+  public Double getOwnedShareOfHost() {
     MatchResult m = monitor.state().match;
-    Double share = m == null ? null : m.ownedShareOfHost();
-    return share == null ? -1 : share;
+    return m == null ? null : m.ownedShareOfHost();
   }
 
   @Override
@@ -118,36 +115,36 @@ public final class HostBean implements HostMXBean {
     MatchResult m = monitor.state().match;
     if (m != null) {
       for (SiteOwnership o : HostMonitor.top(m.sites())) {
-        out.merge(o.site(), o.timeWait(), Long::sum);
+        if (o.timeWait() > 0) {
+          out.merge(o.site(), o.timeWait(), Long::sum);
+        }
       }
     }
     return out;
   }
 
   @Override
-  public long getTimeWaitOverflows() {
+  public Long getTimeWaitOverflows() {
     HostSample s = counters();
-    Long n = s == null ? null : s.counters().timeWaitOverflow();
-    return n == null ? -1 : n;
+    return s == null ? null : s.counters().timeWaitOverflow();
   }
 
   @Override
-  public long getMaxTimeWaitBuckets() {
+  public Long getMaxTimeWaitBuckets() {
     HostSample s = counters();
-    Long n = s == null ? null : s.settings().tcpMaxTwBuckets();
-    return n == null ? -1 : n;
+    return s == null ? null : s.settings().tcpMaxTwBuckets();
   }
 
   @Override
-  public int getTwRecycle() {
+  public Integer getTwRecycle() {
     HostSample s = counters();
-    Integer n = s == null ? null : s.settings().tcpTwRecycle();
-    return n == null ? -1 : n;
+    return s == null ? null : s.settings().tcpTwRecycle();
   }
 
   @Override
-  public long getLastTableSampleMillis() {
-    return monitor.state().tableMillis;
+  public Long getLastTableSampleMillis() {
+    HostMonitor.State state = monitor.state();
+    return state.match == null ? null : state.tableMillis;
   }
 
   @Override

@@ -4,7 +4,9 @@ import java.util.Map;
 
 /**
  * {@code dev.timewait:type=Host}: the host's TIME_WAIT situation as this JVM's agent samples it,
- * and how much of it this JVM's code owns.
+ * and how much of it this JVM's code owns. A number that is not known yet (before the first sample)
+ * or not at all (a setting this kernel lacks) is null: consoles show it as unavailable and the
+ * Prometheus JMX exporter leaves the series out, rather than publishing a made-up -1.
  */
 @Description("The host's TIME_WAIT situation as sampled by this JVM's agent")
 public interface HostMXBean {
@@ -14,11 +16,11 @@ public interface HostMXBean {
   @Description("How the host is sampled: linux-proc or oshi")
   String getCollector();
 
-  @Description("TIME_WAIT sockets on the host now (-1 when unknown)")
-  long getTimeWait();
+  @Description("TIME_WAIT sockets on the host now (absent until sampled)")
+  Long getTimeWait();
 
-  @Description("CLOSE_WAIT sockets on the host at the last table sample (-1 when unknown)")
-  long getCloseWait();
+  @Description("CLOSE_WAIT sockets on the host at the last table sample (absent until sampled)")
+  Long getCloseWait();
 
   @Description("Client-side TIME_WAIT by destination, keyed 'localIp -> remoteIp:port'")
   Map<String, Long> getTimeWaitByDestination();
@@ -29,32 +31,39 @@ public interface HostMXBean {
   @Description("Server-side TIME_WAIT by local listening port")
   Map<String, Long> getTimeWaitByListeningPort();
 
-  @Description("This JVM's recent active closes that the kernel holds in TIME_WAIT")
-  long getConfirmedTimeWait();
+  @Description(
+      "This JVM's recent active closes that the kernel holds in TIME_WAIT (absent until the first"
+          + " table sample)")
+  Long getConfirmedTimeWait();
 
   @Description(
-      "Share of this JVM's recent active closes the kernel holds in TIME_WAIT, 0..1 (-1: none)")
-  double getConfirmedShare();
+      "Share of this JVM's recent active closes the kernel holds in TIME_WAIT, 0..1 (absent until"
+          + " sampled, or while there are no recent active closes)")
+  Double getConfirmedShare();
 
-  @Description("Share of the host's TIME_WAIT sockets this JVM's code owns, 0..1 (-1: none)")
-  double getOwnedShareOfHost();
+  @Description(
+      "Share of the host's TIME_WAIT sockets this JVM's code owns, 0..1 (absent until sampled, or"
+          + " while the host has no TIME_WAIT socket)")
+  Double getOwnedShareOfHost();
 
   @Description("TIME_WAIT sockets on the host owned by each close site of this JVM")
   Map<String, Long> getOwnedTimeWaitBySite();
 
   @Description(
       "Closes that skipped TIME_WAIT because tcp_max_tw_buckets was full (TcpExt"
-          + " TCPTimeWaitOverflow since boot, -1 when unknown)")
-  long getTimeWaitOverflows();
+          + " TCPTimeWaitOverflow since boot; absent until sampled)")
+  Long getTimeWaitOverflows();
 
-  @Description("net.ipv4.tcp_max_tw_buckets (-1 when unknown)")
-  long getMaxTimeWaitBuckets();
+  @Description("net.ipv4.tcp_max_tw_buckets (absent until sampled)")
+  Long getMaxTimeWaitBuckets();
 
-  @Description("net.ipv4.tcp_tw_recycle: 0 or 1, -1 when the kernel has none (4.12 and later)")
-  int getTwRecycle();
+  @Description(
+      "net.ipv4.tcp_tw_recycle: 0 or 1; absent until sampled and on kernels that have none (4.12"
+          + " and later)")
+  Integer getTwRecycle();
 
-  @Description("Milliseconds the last connection-table sample took")
-  long getLastTableSampleMillis();
+  @Description("Milliseconds the last connection-table sample took (absent until the first)")
+  Long getLastTableSampleMillis();
 
   @Description("What could not be sampled on this host, and why")
   String[] getUnavailable();

@@ -28,7 +28,7 @@ public final class SiteKey {
     return openSite;
   }
 
-  /** {@code CLIENT}, {@code SERVER} or {@code UNKNOWN}. */
+  /** {@code client}, {@code server} or {@code unknown}. */
   public String getRole() {
     return role;
   }

@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal.record;
 
+import dev.timewait.agent.internal.FlightRecorderSupport;
 import dev.timewait.agent.internal.jmx.SiteKey;
 import dev.timewait.core.host.IpAddresses;
 import dev.timewait.core.host.SocketPair;
@@ -63,6 +64,9 @@ public class CloseRecorder {
       InetSocketAddress local,
       InetSocketAddress remote,
       long now) {
+    if (FlightRecorderSupport.AVAILABLE) {
+      ConnectionEndEvent.emit(closeSite, openSite, role, kind, local, remote);
+    }
     totals[role.ordinal()][kind.ordinal()].increment();
     InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
     EndpointCounters endpoint = endpoint(peer);
@@ -114,6 +118,14 @@ public class CloseRecorder {
 
   public long recentOverflow() {
     return recent.overflow();
+  }
+
+  /**
+   * Gives the recent-close ring's memory back because the heap is short; the closes it held count
+   * as overflow.
+   */
+  public void releaseRecentCloses(long now) {
+    recent.release(now);
   }
 
   /** Site rows, with the overflow rows of each role that has counts. */

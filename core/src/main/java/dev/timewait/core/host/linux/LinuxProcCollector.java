@@ -2,6 +2,7 @@ package dev.timewait.core.host.linux;
 
 import dev.timewait.core.host.ConnectionTable;
 import dev.timewait.core.host.ConnectionTableBuilder;
+import dev.timewait.core.host.ConntrackEntries;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
@@ -10,7 +11,6 @@ import dev.timewait.core.host.KeyedCounters;
 import dev.timewait.core.host.NatSignalDetector;
 import dev.timewait.core.host.NatSignals;
 import dev.timewait.core.host.OsInfo;
-import dev.timewait.core.host.PortRange;
 import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.host.SysctlFileEntry;
 import dev.timewait.core.host.TcpCounters;
@@ -34,6 +34,15 @@ public final class LinuxProcCollector implements HostCollector {
 
   private static final String[] TABLE_FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
 
+  private static final String[] IPTABLES_NAMES = {
+    "/proc/net/ip_tables_names", "/proc/net/ip6_tables_names"
+  };
+
+  private static final String CONNTRACK_TABLE = "/proc/net/nf_conntrack";
+
+  /** Conntrack entries read per table sample: enough to see NAT, cheap on a busy NAT node. */
+  static final int MAX_CONNTRACK_ENTRIES = 20_000;
+
   private final HostRoot root;
 
   /** Samples the running host. */
@@ -51,7 +60,7 @@ public final class LinuxProcCollector implements HostCollector {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
-      return sample(settings, null, unavailable);
+      return sample(settings, null, null, unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -63,8 +72,8 @@ public final class LinuxProcCollector implements HostCollector {
     try {
       KernelSettings settings = readSettings(unavailable);
       ConnectionTable table =
-          readTable(settings.ipLocalPortRange(), watched == null ? Set.of() : watched, unavailable);
-      return sample(settings, table, unavailable);
+          readTable(settings, watched == null ? Set.of() : watched, unavailable);
+      return sample(settings, table, readConntrackTable(unavailable), unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -94,7 +103,10 @@ public final class LinuxProcCollector implements HostCollector {
   }
 
   private HostSample sample(
-      KernelSettings settings, ConnectionTable table, List<String> unavailable) {
+      KernelSettings settings,
+      ConnectionTable table,
+      ConntrackEntries conntrack,
+      List<String> unavailable) {
     OsInfo os = readOs(unavailable);
     List<SysctlFileEntry> sysctlFiles = List.of();
     try {
@@ -103,7 +115,7 @@ public final class LinuxProcCollector implements HostCollector {
       unavailable.add("sysctl configuration files: " + e);
     }
     TcpCounters counters = readCounters(unavailable);
-    NatSignals nat = readNat(settings, unavailable);
+    NatSignals nat = readNat(settings, conntrack, unavailable);
     return new HostSample(
         Instant.now(),
         NAME,
@@ -171,7 +183,8 @@ public final class LinuxProcCollector implements HostCollector {
         conntrack.get("nf_conntrack", "insert_failed"));
   }
 
-  private NatSignals readNat(KernelSettings settings, List<String> unavailable) {
+  private NatSignals readNat(
+      KernelSettings settings, ConntrackEntries conntrack, List<String> unavailable) {
     Boolean conntrackPresent = null;
     if (root.exists("/proc/sys/net/netfilter/nf_conntrack_count")
         || root.exists("/proc/net/stat/nf_conntrack")) {
@@ -189,13 +202,38 @@ public final class LinuxProcCollector implements HostCollector {
     }
     List<String> addresses = new ArrayList<>(FibTrieParser.localAddresses(fibTrie));
     addresses.addAll(IfInet6Parser.addresses(root.read("/proc/net/if_inet6")));
+    List<String> natTables = new ArrayList<>();
+    for (String file : IPTABLES_NAMES) {
+      String names = root.read(file);
+      if (names != null && List.of(names.split("\\s+")).contains("nat")) {
+        natTables.add(file + ": nat");
+      }
+    }
     return NatSignalDetector.detect(
-        settings, conntrackPresent, NetDevParser.interfaces(dev), addresses);
+        settings, conntrackPresent, NetDevParser.interfaces(dev), addresses, natTables, conntrack);
+  }
+
+  /** The conntrack table's entries, or null when there is none to read. */
+  private ConntrackEntries readConntrackTable(List<String> unavailable) {
+    if (!root.exists(CONNTRACK_TABLE)) {
+      return null;
+    }
+    try (InputStream in = root.open(CONNTRACK_TABLE)) {
+      return ConntrackTableParser.parse(in, MAX_CONNTRACK_ENTRIES);
+    } catch (IOException | RuntimeException e) {
+      unavailable.add("conntrack entries: " + CONNTRACK_TABLE + " unreadable: " + e.getMessage());
+      return null;
+    }
   }
 
   private ConnectionTable readTable(
-      PortRange range, Set<SocketPair> watched, List<String> unavailable) {
-    ConnectionTableBuilder builder = new ConnectionTableBuilder(range, watched);
+      KernelSettings settings, Set<SocketPair> watched, List<String> unavailable) {
+    Long delay = settings.tcpTwReuseDelayMs();
+    ConnectionTableBuilder builder =
+        new ConnectionTableBuilder(
+            settings.ipLocalPortRange(),
+            watched,
+            delay == null ? ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS : delay);
     // No separate pass for listeners: each file prints its listeners before its other sockets, and
     // a server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
     // are IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.

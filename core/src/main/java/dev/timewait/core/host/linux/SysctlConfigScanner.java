@@ -2,8 +2,6 @@ package dev.timewait.core.host.linux;
 
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.SysctlFileEntry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +20,12 @@ public final class SysctlConfigScanner {
   public static List<SysctlFileEntry> scan(HostRoot root) {
     List<SysctlFileEntry> entries = new ArrayList<>();
     for (Path file : root.list("/etc/sysctl.d", "*.conf")) {
-      parse(root.hostPath(file), read(file), entries);
+      String hostPath = root.hostPath(file);
+      parse(hostPath, root.read(hostPath), entries);
     }
     Path main = root.resolve("/etc/sysctl.conf");
     if (Files.isRegularFile(main)) {
-      parse("/etc/sysctl.conf", read(main), entries);
+      parse("/etc/sysctl.conf", root.read("/etc/sysctl.conf"), entries);
     }
     return entries;
   }
@@ -58,14 +57,6 @@ public final class SysctlConfigScanner {
       }
       key = key.replace('/', '.');
       into.add(new SysctlFileEntry(key, line.substring(equals + 1).strip(), file, i + 1));
-    }
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return null;
     }
   }
 }

@@ -2,10 +2,8 @@ package dev.timewait.core.host.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.timewait.core.host.IpAddresses;
 import dev.timewait.core.host.NatSignalDetector;
 import java.io.IOException;
 import java.util.List;
@@ -32,19 +30,6 @@ class AddressParsersTest {
     assertEquals(
         List.of("lo", "ifb0", "ifb1", "eth0"),
         NetDevParser.interfaces(CounterParsersTest.fixture("/proc/net/dev")));
-  }
-
-  @Test
-  void canonicalAddressesCompareAcrossSources() {
-    assertEquals("::1", IpAddresses.canonical("[::1]"));
-    assertEquals("::1", IpAddresses.canonical("0:0:0:0:0:0:0:1"));
-    assertEquals("10.0.0.1", IpAddresses.canonical("::ffff:10.0.0.1"));
-    assertEquals("2001:db8::1:0:0:1", IpAddresses.canonical("2001:DB8:0:0:1:0:0:1"));
-    assertEquals("2001:db8:0:1:1:1:1:1", IpAddresses.canonical("2001:db8:0:1:1:1:1:1"));
-    assertEquals("fe80::1", IpAddresses.canonical("fe80::1%eth0"));
-    assertNull(IpAddresses.canonical("example.com"), "never resolves names");
-    assertNull(IpAddresses.canonical("10.0.1"));
-    assertNull(IpAddresses.canonical(""));
   }
 
   @Test

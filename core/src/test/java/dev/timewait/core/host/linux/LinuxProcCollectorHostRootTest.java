@@ -10,7 +10,6 @@ import dev.timewait.core.host.ConnectionTable;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.HostTreeBuilder;
 import dev.timewait.core.host.KernelSettings;
 import dev.timewait.core.host.NatSignals;
 import dev.timewait.core.host.PortRange;
@@ -19,6 +18,7 @@ import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.host.SysctlFileEntry;
 import dev.timewait.core.host.TcpCounters;
 import dev.timewait.core.host.TcpState;
+import dev.timewait.testing.HostTreeBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -98,8 +98,8 @@ class LinuxProcCollectorHostRootTest {
         table.states());
     assertEquals(
         List.of(
-            new ClientTimeWaitGroup("127.0.0.1", "127.0.0.1", 44175, 5, 5, 28232),
-            new ClientTimeWaitGroup("::1", "::1", 34897, 4, 4, 28232)),
+            new ClientTimeWaitGroup("127.0.0.1", "127.0.0.1", 44175, 5, 5, 28232, 0L, 5L, 820L),
+            new ClientTimeWaitGroup("::1", "::1", 34897, 4, 4, 28232, 0L, 4L, 420L)),
         table.clientGroups());
     assertEquals(
         List.of(new ServerTimeWaitGroup(33841, 3, 1), new ServerTimeWaitGroup(43207, 2, 1)),
@@ -202,25 +202,26 @@ class LinuxProcCollectorHostRootTest {
   @Test
   void builtTreeWithServerSideTimeWaitBehindNat(@TempDir Path dir) {
     HostRoot root =
-        HostTreeBuilder.in(dir)
-            .kernel("4.9.0-13-amd64")
-            .sysctl("net.ipv4.tcp_tw_recycle", "1")
-            .sysctl("net.ipv4.ip_local_port_range", "32768 32777")
-            .sysctl("net.ipv4.ip_local_reserved_ports", "32770-32771")
-            .sysctl("net.ipv4.ip_forward", "1")
-            .sysctl("net.netfilter.nf_conntrack_count", "900")
-            .sysctl("net.netfilter.nf_conntrack_max", "1000")
-            .tcpExt("TW", 7, "PAWSPassive", 3)
-            .interfaces("lo", "eth0", "docker0", "veth12ab")
-            .file("/proc/net/fib_trie", "Local:\n  |-- 100.64.1.2\n     /32 host LOCAL\n")
-            .listen(8080)
-            .timeWait("100.64.1.2", 8080, "10.9.9.9", 51000)
-            .timeWait("100.64.1.2", 8080, "10.9.9.9", 51001)
-            .timeWait("100.64.1.2", 32768, "10.1.1.1", 443)
-            .timeWait("100.64.1.2", 32769, "10.1.1.1", 443)
-            .socket(TcpState.ESTABLISHED, "100.64.1.2", 32772, "10.1.1.1", 443)
-            .timeWait("2001:db8::1", 32773, "2001:db8::2", 443)
-            .build();
+        HostRoot.of(
+            HostTreeBuilder.in(dir)
+                .kernel("4.9.0-13-amd64")
+                .sysctl("net.ipv4.tcp_tw_recycle", "1")
+                .sysctl("net.ipv4.ip_local_port_range", "32768 32777")
+                .sysctl("net.ipv4.ip_local_reserved_ports", "32770-32771")
+                .sysctl("net.ipv4.ip_forward", "1")
+                .sysctl("net.netfilter.nf_conntrack_count", "900")
+                .sysctl("net.netfilter.nf_conntrack_max", "1000")
+                .tcpExt("TW", 7, "PAWSPassive", 3)
+                .interfaces("lo", "eth0", "docker0", "veth12ab")
+                .file("/proc/net/fib_trie", "Local:\n  |-- 100.64.1.2\n     /32 host LOCAL\n")
+                .listen(8080)
+                .timeWait("100.64.1.2", 8080, "10.9.9.9", 51000)
+                .timeWait("100.64.1.2", 8080, "10.9.9.9", 51001)
+                .timeWait("100.64.1.2", 32768, "10.1.1.1", 443)
+                .timeWait("100.64.1.2", 32769, "10.1.1.1", 443)
+                .socket(TcpState.ESTABLISHED.code(), "100.64.1.2", 32772, "10.1.1.1", 443)
+                .timeWait("2001:db8::1", 32773, "2001:db8::2", 443)
+                .build());
 
     HostSample sample = new LinuxProcCollector(root).sampleTable();
 
@@ -230,8 +231,8 @@ class LinuxProcCollectorHostRootTest {
     assertEquals(List.of(new ServerTimeWaitGroup(8080, 2, 1)), sample.table().serverGroups());
     assertEquals(
         List.of(
-            new ClientTimeWaitGroup("100.64.1.2", "10.1.1.1", 443, 2, 3, 8),
-            new ClientTimeWaitGroup("2001:db8::1", "2001:db8::2", 443, 1, 1, 8)),
+            new ClientTimeWaitGroup("100.64.1.2", "10.1.1.1", 443, 2, 3, 8, 0L, 2L, 0L),
+            new ClientTimeWaitGroup("2001:db8::1", "2001:db8::2", 443, 1, 1, 8, 0L, 1L, 0L)),
         sample.table().clientGroups());
     NatSignals nat = sample.nat();
     assertEquals(0.9, nat.conntrackFill());

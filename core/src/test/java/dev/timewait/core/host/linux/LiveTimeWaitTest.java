@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.timewait.core.host.ClientTimeWaitGroup;
 import dev.timewait.core.host.ConnectionTable;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.LoopbackTimeWaitMaker;
 import dev.timewait.core.host.ServerTimeWaitGroup;
 import dev.timewait.core.host.SocketPair;
-import dev.timewait.core.host.SsTimeWait;
 import dev.timewait.core.host.TcpState;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.core.host.Tuples;
+import dev.timewait.testing.LoopbackTimeWaitMaker;
+import dev.timewait.testing.SsTimeWait;
+import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -53,13 +55,11 @@ public class LiveTimeWaitTest {
             freshPort(
                 () ->
                     LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1")))) {
-      Set<SocketPair> made = new HashSet<>(v4.connect(CLIENT_V4, 4, null));
-      made.addAll(v6.connect(CLIENT_V6, 2, null));
+      Set<SocketPair> made = Tuples.pairs(v4.connect(CLIENT_V4, 4, null));
+      made.addAll(Tuples.pairs(v6.connect(CLIENT_V6, 2, null)));
       List<SocketPair> serverSide = new ArrayList<>();
-      for (SocketPair client : server.connect(SERVER_V4, 2, null)) {
-        serverSide.add(
-            new SocketPair(
-                client.remoteIp(), client.remotePort(), client.localIp(), client.localPort()));
+      for (Tuple client : server.connect(SERVER_V4, 2, null)) {
+        serverSide.add(Tuples.pair(client.reversed()));
       }
       v4.awaitClosed(CLIENT_V4);
       v6.awaitClosed(CLIENT_V6);
@@ -69,20 +69,21 @@ public class LiveTimeWaitTest {
       expected.addAll(serverSide);
       // the last FIN/ACK exchanges finish asynchronously
       long deadline = System.nanoTime() + 5_000_000_000L;
-      while (!SsTimeWait.pairs(ports).containsAll(expected) && System.nanoTime() < deadline) {
+      while (!Tuples.pairs(SsTimeWait.tuples(ports)).containsAll(expected)
+          && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
 
       // A dump of the kernel's socket hash (netlink for ss, /proc/net/tcp* for the rest) is not
       // atomic: while other sockets come and go, one read can skip a row. TIME_WAIT sockets stay
       // for 60 s, so the union of a few reads is the set; a row no read shows is truly missing.
-      Set<SocketPair> ssBefore = union(() -> SsTimeWait.pairs(ports));
+      Set<SocketPair> ssBefore = union(() -> Tuples.pairs(SsTimeWait.tuples(ports)));
       Set<SocketPair> parsed = union(() -> procTimeWait(ports));
       HostSample sample = new LinuxProcCollector().sampleTable(made);
       for (int i = 0; i < 2 && !ssAgrees(sample, made, ports); i++) {
         sample = new LinuxProcCollector().sampleTable(made);
       }
-      Set<SocketPair> ssAfter = union(() -> SsTimeWait.pairs(ports));
+      Set<SocketPair> ssAfter = union(() -> Tuples.pairs(SsTimeWait.tuples(ports)));
       guard.assumeTableHadRoom();
 
       // The kernel itself may end a TIME_WAIT early, e.g. when a new SYN reuses a server-side
@@ -124,7 +125,7 @@ public class LiveTimeWaitTest {
   static LoopbackTimeWaitMaker freshPort(Callable<LoopbackTimeWaitMaker> start) throws Exception {
     for (int attempt = 1; ; attempt++) {
       LoopbackTimeWaitMaker maker = start.call();
-      if (attempt == 20 || SsTimeWait.pairs(Set.of(maker.port())).isEmpty()) {
+      if (attempt == 20 || SsTimeWait.tuples(Set.of(maker.port())).isEmpty()) {
         return maker;
       }
       maker.close();
@@ -134,7 +135,7 @@ public class LiveTimeWaitTest {
   private static boolean ssAgrees(HostSample sample, Set<SocketPair> made, Set<Integer> ports)
       throws Exception {
     Set<SocketPair> kept = new HashSet<>(made);
-    kept.retainAll(union(() -> SsTimeWait.pairs(ports)));
+    kept.retainAll(union(() -> Tuples.pairs(SsTimeWait.tuples(ports))));
     return sample.table().watchedInTimeWait().equals(kept);
   }
 

@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.timewait.core.host.ConnectionTable;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
-import dev.timewait.core.host.LoopbackTimeWaitMaker;
 import dev.timewait.core.host.ServerTimeWaitGroup;
 import dev.timewait.core.host.SocketPair;
-import dev.timewait.core.host.TimeWaitOverflowGuard;
+import dev.timewait.core.host.Tuples;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.host.linux.LiveTimeWaitTest;
+import dev.timewait.testing.LoopbackTimeWaitMaker;
+import dev.timewait.testing.TimeWaitOverflowGuard;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +37,8 @@ class OshiAgreesWithProcTest {
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"));
         LoopbackTimeWaitMaker server =
             LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1"))) {
-      Set<SocketPair> made = new HashSet<>(client.connect(60, 2, null));
-      made.addAll(v6.connect(20, 1, null));
+      Set<SocketPair> made = Tuples.pairs(client.connect(60, 2, null));
+      made.addAll(Tuples.pairs(v6.connect(20, 1, null)));
       server.connect(25, 1, null);
       client.awaitClosed(60);
       v6.awaitClosed(20);
