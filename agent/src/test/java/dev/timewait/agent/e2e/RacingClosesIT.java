@@ -2,6 +2,7 @@ package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Closes that cross the peer's FIN ({@link RacingCloses}) come out as the kernel has them: the
- * client connections the agent judged ACTIVE are exactly those the kernel holds in TIME_WAIT on the
- * client side, however the race went in each call.
+ * client connections the agent judged ACTIVE are those the kernel holds in TIME_WAIT on the client
+ * side, however the race went in each call; exactly for {@code java.net.Socket}, whose FIN leaves
+ * with a {@code shutdown} the agent reads the state right after.
  */
 class RacingClosesIT {
   static final int CALLS = 200;
@@ -95,10 +97,23 @@ class RacingClosesIT {
             + client.get("passive").asLong()
             + client.get("abortive").asLong();
     assertEquals(CALLS, judged, "every close judged once: " + client);
-    assertEquals(kernelActive, agentActive, "ACTIVE where the kernel holds TIME_WAIT, and only");
+    Set<String> missed = new TreeSet<>(kernelActive);
+    missed.removeAll(agentActive);
+    Set<String> extra = new TreeSet<>(agentActive);
+    extra.removeAll(kernelActive);
     System.out.printf(
-        "%s %s: %d of %d client closes first (kernel and agent)%n",
-        java, kind, kernelActive.size(), CALLS);
+        "%s %s: the kernel has %d of %d client closes first, the agent %d (%d missed, %d extra)%n",
+        java, kind, kernelActive.size(), CALLS, agentActive.size(), missed.size(), extra.size());
+    assertEquals(Set.of(), missed, "every close the kernel holds in TIME_WAIT is ACTIVE");
+    if (kind.equals("socket")) {
+      // java.net.Socket sends its FIN with a shutdown and keeps the descriptor: the state right
+      // after it is the kernel's own answer
+      assertEquals(Set.of(), extra, "ACTIVE only where the kernel holds TIME_WAIT");
+    } else {
+      // a SocketChannel's FIN leaves with close() itself: the last answer comes a system call
+      // before it, and a peer's FIN arriving in between is missed
+      assertTrue(extra.size() <= CALLS / 50, "at most 2% judged before a crossing FIN: " + extra);
+    }
   }
 
   /** The snapshot writes addresses as RFC 5952; the child prints the JDK's form. */
