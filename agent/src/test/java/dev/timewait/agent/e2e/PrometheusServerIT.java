@@ -138,7 +138,7 @@ class PrometheusServerIT {
       JsonNode json = new ObjectMapper().readTree(out);
       JsonNode top = json.get("sites").get(0);
       assertTrue(top.get("site").asText().contains("LifecycleApp.closeFirst("), top.toString());
-      assertEquals("127.0.0.1:" + exporterPort + " (app)", top.get("jvm").asText());
+      assertEquals("127.0.0.1:" + exporterPort + " (app)", top.get("jvm").get("label").asText());
       assertTrue(top.get("activePerMinute").asDouble() >= 5, top.toString());
       assertTrue(json.toString().contains("\"id\":\"CLIENT_CHURN_SITE\""), out);
       child.send("exit");

@@ -318,8 +318,13 @@ public final class JdkSockets implements KernelAnswers {
     return tcpInfo ? tcpStateOf(fd) : TcpStates.UNKNOWN;
   }
 
+  /** A descriptor that is already closed (or no socket) has no state to give: UNKNOWN. */
   private int tcpStateOf(FileDescriptor fd) throws Throwable {
-    return (int) getIntOption.invokeExact(fd, false, IPPROTO_TCP, TCP_INFO) & 0xff;
+    try {
+      return (int) getIntOption.invokeExact(fd, false, IPPROTO_TCP, TCP_INFO) & 0xff;
+    } catch (java.net.SocketException e) {
+      return TcpStates.UNKNOWN;
+    }
   }
 
   /** Bytes received and not read yet ({@code FIONREAD}; the peer's FIN is not counted). */
