@@ -140,8 +140,14 @@ class AgentFaultsIT {
       Thread.sleep(300); // a few host samples
       child.send("attr Closes ActiveCloses");
       assertEquals("attr 300", child.awaitLine("attr"));
-      child.send("attr Host Unavailable");
-      String unavailable = child.awaitLine("attr");
+      // the first table sample comes a little after the counters: ask until it has been taken
+      String unavailable = "";
+      for (long end = System.nanoTime() + 15_000_000_000L;
+          !unavailable.contains("/proc/net/tcp6") && System.nanoTime() < end; ) {
+        child.send("attr Host Unavailable");
+        unavailable = child.awaitLine("attr");
+        Thread.sleep(200);
+      }
       assertTrue(unavailable.contains("/proc/net/tcp6"), unavailable);
       assertTrue(unavailable.contains("ip_local_port_range"), unavailable);
       child.send("attr Agent ErrorCount");
