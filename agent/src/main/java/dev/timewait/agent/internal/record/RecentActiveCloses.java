@@ -89,18 +89,29 @@ final class RecentActiveCloses {
         return;
       }
     }
-    int i = (int) (seq & r.mask);
-    if (r.inWindow(i, now)) {
-      Ring larger = grow(r, now);
-      if (larger != null) {
-        r = larger;
-        i = (int) (seq & r.mask);
+    int i;
+    for (; ; ) {
+      i = (int) (seq & r.mask);
+      long old = (long) STAMPS.getAcquire(r.stamps, i);
+      if (r.taken(old, i, now)) {
+        Ring larger = grow(r, now);
+        if (larger != null && larger != r) {
+          r = larger;
+          continue;
+        }
+        if (old < 0) {
+          overflow.increment(); // another writer holds the slot: this entry is the one lost
+          return;
+        }
       }
-      if (r.inWindow(i, now)) {
-        overflow.increment();
+      if (STAMPS.compareAndSet(r.stamps, i, old, -seq)) {
+        if (old > 0 && now - r.at[i] < WINDOW_MILLIS) {
+          overflow.increment(); // the entry overwritten was still in the window
+        }
+        break;
       }
+      // another writer claimed the slot between the read and the claim: look again
     }
-    STAMPS.setRelease(r.stamps, i, -seq);
     r.at[i] = now;
     r.ports[i] = ((long) localPort << 32) | (remotePort & 0xffffffffL);
     r.localAddress[i] = local;
@@ -226,8 +237,9 @@ final class RecentActiveCloses {
       return mask + 1;
     }
 
-    boolean inWindow(int i, long now) {
-      return (long) STAMPS.getAcquire(stamps, i) != 0 && now - at[i] < WINDOW_MILLIS;
+    /** Whether the slot holds a write in progress, or an entry still in the window. */
+    boolean taken(long stamp, int i, long now) {
+      return stamp < 0 || (stamp > 0 && now - at[i] < WINDOW_MILLIS);
     }
 
     int countWithin(long now) {
