@@ -5,7 +5,9 @@ import com.sun.jdi.BooleanValue;
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.Field;
 import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.InvalidStackFrameException;
 import com.sun.jdi.Method;
+import com.sun.jdi.ObjectCollectedException;
 import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.StackFrame;
@@ -167,7 +169,10 @@ public final class StackProbe {
         line.append(i == 0 ? "" : "|").append(format(frames.get(i)));
       }
       events.println(line);
-    } catch (IncompatibleThreadStateException e) {
+    } catch (IncompatibleThreadStateException
+        | InvalidStackFrameException
+        | ObjectCollectedException e) {
+      // the thread moved on, or an object on its stack went, while the frames were read
       events.println(kind + "\t" + thread.name() + "\t(stack not readable: " + e + ")");
     }
   }

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A million distinct close sites and a hundred thousand endpoints: the agent's tables stay within
+ * 200,000 distinct close sites and a hundred thousand endpoints: the agent's tables stay within
  * their caps, the rest is counted as overflow, the heap stays small, and sockets the application
  * drops are not kept alive or tracked by the agent.
  */
 class AgentBoundsIT {
-  private static final int METHODS = 200;
-  private static final int SITES_PER_METHOD = 5_000;
+  private static final int METHODS = 100;
+  private static final int SITES_PER_METHOD = 2_000;
   private static final int CLOSES = METHODS * SITES_PER_METHOD;
   private static final int ENDPOINTS = 100_000;
   private static final int MAX_SITES = 1000;
