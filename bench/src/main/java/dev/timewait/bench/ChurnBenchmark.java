@@ -1,13 +1,13 @@
 package dev.timewait.bench;
 
+import dev.timewait.testing.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -132,44 +132,42 @@ public final class ChurnBenchmark {
   /** Runs one child JVM to its end. */
   static Outcome child(List<String> jvmOptions, int threads, double warmUp, double measured)
       throws Exception {
-    Path stderr = Files.createTempFile("churn-", ".err");
-    try {
-      String rate;
-      String oom;
-      String failure;
-      int exit;
-      try (ChildJvm client =
-          ChildJvm.start(
-              jvmOptions,
-              stderr,
-              ChurnBenchmark.class,
-              "client",
-              Integer.toString(threads),
-              Double.toString(warmUp),
-              Double.toString(measured))) {
-        try {
-          rate = client.await("rate");
-          oom = client.await("oom");
-          failure = client.await("failure");
-        } catch (IOException e) {
-          rate = "0";
-          oom = "0";
-          failure = "ended early: " + e.getMessage();
-        }
-        exit = client.process.waitFor();
+    String rate;
+    String oom;
+    String failure;
+    int exit;
+    String err;
+    try (ChildJvm client =
+        ChildJvm.builder()
+            .jvmArgs(jvmOptions)
+            .mainClass(ChurnBenchmark.class)
+            .args(
+                "client",
+                Integer.toString(threads),
+                Double.toString(warmUp),
+                Double.toString(measured))
+            .timeout(Duration.ofMinutes(10))
+            .start()) {
+      try {
+        rate = client.awaitValue("rate");
+        oom = client.awaitValue("oom");
+        failure = client.awaitValue("failure");
+      } catch (IOException e) {
+        rate = "0";
+        oom = "0";
+        failure = "ended early: " + e.getMessage();
       }
-      String err = Files.readString(stderr);
-      if (exit != 0 && failure.equals("none")) {
-        failure = "exit " + exit;
-      }
-      return new Outcome(
-          Double.parseDouble(rate),
-          Long.parseLong(oom),
-          failure.equals("none") ? null : failure,
-          err);
-    } finally {
-      Files.deleteIfExists(stderr);
+      exit = client.waitFor(600);
+      err = client.stderr();
     }
+    if (exit != 0 && failure.equals("none")) {
+      failure = "exit " + exit;
+    }
+    return new Outcome(
+        Double.parseDouble(rate),
+        Long.parseLong(oom),
+        failure.equals("none") ? null : failure,
+        err);
   }
 
   /** The child: own servers, {@code threads} clients; prints rate, OOM count and failure. */

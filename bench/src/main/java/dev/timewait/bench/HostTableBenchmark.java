@@ -1,12 +1,14 @@
 package dev.timewait.bench;
 
 import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.testing.ChildJvm;
 import dev.timewait.testing.LoopbackTimeWaitMaker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -178,13 +180,15 @@ public final class HostTableBenchmark {
     double intervalSeconds = 10;
     double seconds = 5 + SAMPLER_INTERVALS * intervalSeconds + 2;
     try (ChildJvm child =
-        ChildJvm.start(
-            List.of("-javaagent:" + agent + "=" + SAMPLER_OPTIONS),
-            HostTableBenchmark.class,
-            "idle",
-            Double.toString(seconds))) {
-      child.await("ready");
-      long pid = child.process.pid();
+        ChildJvm.builder()
+            .agent(Path.of(agent), SAMPLER_OPTIONS)
+            .mainClass(HostTableBenchmark.class)
+            .args("idle", Double.toString(seconds))
+            .timeout(Duration.ofSeconds((long) seconds + 60))
+            .inheritStderr()
+            .start()) {
+      child.awaitValue("ready");
+      long pid = child.pid();
       Thread.sleep(5000);
       long tableBefore = tw(host);
       double first = threadCpuMillis(pid, "timewait-host");

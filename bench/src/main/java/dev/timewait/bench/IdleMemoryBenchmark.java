@@ -1,5 +1,6 @@
 package dev.timewait.bench;
 
+import dev.timewait.testing.ChildJvm;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.util.List;
@@ -31,13 +32,17 @@ public final class IdleMemoryBenchmark {
       for (int k = 0; k < 3; k++) {
         int v = (round + k) % 3;
         List<String> options = v == 1 ? List.of("-javaagent:" + agent) : List.of();
+        List<String> childArgs = v == 2 ? List.of("child", idle, "jmx") : List.of("child", idle);
         try (ChildJvm child =
-            v == 2
-                ? ChildJvm.start(options, IdleMemoryBenchmark.class, "child", idle, "jmx")
-                : ChildJvm.start(options, IdleMemoryBenchmark.class, "child", idle)) {
-          heap[v][round] = Double.parseDouble(child.await("heap")) / (1 << 20);
-          meta[v][round] = Double.parseDouble(child.await("metaspace")) / (1 << 20);
-          child.process.waitFor();
+            ChildJvm.builder()
+                .jvmArgs(options)
+                .mainClass(IdleMemoryBenchmark.class)
+                .args(childArgs)
+                .inheritStderr()
+                .start()) {
+          heap[v][round] = Double.parseDouble(child.awaitValue("heap")) / (1 << 20);
+          meta[v][round] = Double.parseDouble(child.awaitValue("metaspace")) / (1 << 20);
+          child.waitFor(120);
         }
       }
       System.out.println(

@@ -1,5 +1,6 @@
 package dev.timewait.bench;
 
+import dev.timewait.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,8 @@ public final class StartupBenchmark {
 
   /** Wall milliseconds and peak resident MB of one run. */
   private static double[] run(List<String> options) throws Exception {
-    List<String> command = new ArrayList<>(ChildJvm.command(options, Hello.class));
+    List<String> command =
+        new ArrayList<>(ChildJvm.builder().jvmArgs(options).mainClass(Hello.class).command());
     long start = System.nanoTime();
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
