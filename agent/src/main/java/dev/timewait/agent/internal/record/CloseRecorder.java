@@ -1,7 +1,6 @@
 package dev.timewait.agent.internal.record;
 
 import dev.timewait.agent.internal.FlightRecorderSupport;
-import dev.timewait.agent.internal.jmx.SiteKey;
 import dev.timewait.core.host.IpAddresses;
 import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.snapshot.CloseKind;
@@ -26,7 +25,7 @@ public class CloseRecorder {
   private final LongAdder[][] totals =
       new LongAdder[Role.values().length][CloseKind.values().length];
   private final LongAdder internal = new LongAdder();
-  private final ConcurrentHashMap<SiteKey, SiteCounters> sites = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RowKey, SiteCounters> sites = new ConcurrentHashMap<>();
   private final SiteCounters[] otherSites = new SiteCounters[Role.values().length];
   private final LongAdder siteOverflow = new LongAdder();
   private final ConcurrentHashMap<InetSocketAddress, EndpointCounters> endpoints =
@@ -175,7 +174,7 @@ public class CloseRecorder {
   }
 
   private SiteCounters siteRow(CodeSite closeSite, CodeSite openSite, Role role) {
-    SiteKey key = new SiteKey(closeSite, openSite, role);
+    RowKey key = new RowKey(closeSite, openSite, role);
     SiteCounters row = sites.get(key);
     if (row != null) {
       return row;
@@ -258,12 +257,13 @@ public class CloseRecorder {
     }
   }
 
-  private static final class SiteKey {
+  /** A site row's identity: its close site, open site and role, each compared by identity. */
+  private static final class RowKey {
     private final CodeSite close;
     private final CodeSite open;
     private final Role role;
 
-    SiteKey(CodeSite close, CodeSite open, Role role) {
+    RowKey(CodeSite close, CodeSite open, Role role) {
       this.close = close;
       this.open = open;
       this.role = role;
@@ -271,10 +271,10 @@ public class CloseRecorder {
 
     @Override
     public boolean equals(Object o) {
-      if (!(o instanceof SiteKey)) {
+      if (!(o instanceof RowKey)) {
         return false;
       }
-      SiteKey k = (SiteKey) o;
+      RowKey k = (RowKey) o;
       return close == k.close && open == k.open && role == k.role;
     }
 
