@@ -67,6 +67,9 @@ public final class CloseBridge {
   /** That work ended. */
   public static final int CONTEXT_END = 20;
 
+  /** A listening socket was bound, or began to listen. */
+  public static final int LISTENING = 21;
+
   /** This JVM connected. */
   public static final int CLIENT = 1;
 
@@ -168,6 +171,11 @@ public final class CloseBridge {
 
   public static void closeRequested(Object channel) {
     dispatch(CLOSE_REQUESTED, channel, -1, 0);
+  }
+
+  /** {@code listener} (a {@code ServerSocketChannel} or {@code ServerSocket}'s impl) listens. */
+  public static void listening(Object listener) {
+    dispatch(LISTENING, listener, -1, 0);
   }
 
   public static void handOff(Object carrier) {

@@ -33,6 +33,7 @@ public final class JdkSockets implements KernelAnswers {
 
   private final Class<?> nioSocketImpl;
   private final Class<?> socketChannelImpl;
+  private final Class<?> serverChannelImpl;
   private final Class<?> asyncChannelImpl;
 
   private final VarHandle fdNumber;
@@ -41,6 +42,7 @@ public final class JdkSockets implements KernelAnswers {
   private final VarHandle socketImplPort;
   private final VarHandle nioSocketState;
   private final VarHandle channelFd;
+  private final VarHandle serverChannelFd;
   private final VarHandle channelRemote;
   private final VarHandle asyncFd;
   private final VarHandle asyncRemote;
@@ -64,6 +66,7 @@ public final class JdkSockets implements KernelAnswers {
     MethodHandles.Lookup lookup = MethodHandles.lookup();
     nioSocketImpl = Class.forName("sun.nio.ch.NioSocketImpl");
     socketChannelImpl = Class.forName("sun.nio.ch.SocketChannelImpl");
+    serverChannelImpl = Class.forName("sun.nio.ch.ServerSocketChannelImpl");
     asyncChannelImpl = Class.forName("sun.nio.ch.AsynchronousSocketChannelImpl");
     Class<?> net = Class.forName("sun.nio.ch.Net");
 
@@ -73,6 +76,7 @@ public final class JdkSockets implements KernelAnswers {
     socketImplPort = field(SocketImpl.class, "port", int.class, lookup);
     nioSocketState = field(nioSocketImpl, "state", int.class, lookup);
     channelFd = field(socketChannelImpl, "fd", FileDescriptor.class, lookup);
+    serverChannelFd = field(serverChannelImpl, "fd", FileDescriptor.class, lookup);
     channelRemote = field(socketChannelImpl, "remoteAddress", SocketAddress.class, lookup);
     asyncFd = field(asyncChannelImpl, "fd", FileDescriptor.class, lookup);
     asyncRemote = field(asyncChannelImpl, "remoteAddress", InetSocketAddress.class, lookup);
@@ -173,6 +177,9 @@ public final class JdkSockets implements KernelAnswers {
     }
     if (asyncChannelImpl.isAssignableFrom(type)) {
       return (FileDescriptor) asyncFd.get(socket);
+    }
+    if (type == serverChannelImpl) {
+      return (FileDescriptor) serverChannelFd.get(socket);
     }
     return null;
   }

@@ -29,6 +29,7 @@ public final class SocketEventHandler implements CloseSink {
   private final AgentErrors errors;
   private final OpenConnections table;
   private final HandOffs handOffs = new HandOffs();
+  private final Listeners listeners = new Listeners();
   private final HttpRequestSites requests = new HttpRequestSites(handOffs);
   private final NettyChannels netty;
   private final ThreadLocal<Connection> closingHere = new ThreadLocal<>();
@@ -93,6 +94,9 @@ public final class SocketEventHandler implements CloseSink {
         case CloseBridge.HAND_OFF:
           handOff(subject);
           return null;
+        case CloseBridge.LISTENING:
+          listening(subject);
+          return null;
         case CloseBridge.CONTEXT_BEGIN:
           return handOffs.begin(subject);
         case CloseBridge.CONTEXT_END:
@@ -155,11 +159,31 @@ public final class SocketEventHandler implements CloseSink {
     if (pending != null && pending.established && pending.sameRemote(remote)) {
       return; // finishConnect() called again on a connected channel
     }
+    InetSocketAddress local = sockets().local(fd);
     CodeSite site =
         pending != null && !pending.established && pending.role == role
             ? pending.openSite
             : openSite();
-    track(fdNumber, role, site, remote, sockets().local(fd));
+    if (role == Role.SERVER && !site.application && local != null) {
+      CodeSite started = listeners.get(local.getPort());
+      site = started != null ? started : site;
+    }
+    track(fdNumber, role, site, remote, local);
+  }
+
+  /**
+   * A server began to listen: the application code that started it is the open site of the
+   * connections it accepts on its own threads, where no application frame is on the stack.
+   */
+  private void listening(Object listener) {
+    InetSocketAddress local = sockets().local(sockets().fd(listener));
+    if (local == null) {
+      return;
+    }
+    CodeSite site = site();
+    if (site.application) {
+      listeners.put(local.getPort(), site);
+    }
   }
 
   private void track(

@@ -19,7 +19,8 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
 
   @Override
   public String description() {
-    return "java.net.Socket (NioSocketImpl): connect, accept, shutdownOutput, close (tryClose)";
+    return "java.net.Socket (NioSocketImpl): connect, listen, accept, shutdownOutput, close"
+        + " (tryClose)";
   }
 
   @Override
@@ -27,6 +28,7 @@ final class NioSocketImplInstrumentation implements JdkInstrumentation {
     return new AsmVisitorWrapper.Compound(
         Advice.to(SocketAdvice.ConnectedExit.class)
             .on(named("connect").and(takesArguments(SocketAddress.class, int.class))),
+        Advice.to(SocketAdvice.ListeningExit.class).on(named("listen").and(takesArguments(1))),
         Advice.to(AcceptAdvice.class).on(named("accept").and(takesArguments(1))),
         Advice.to(SocketAdvice.ShutdownOutput.class)
             .on(named("shutdownOutput").and(takesArguments(0))),

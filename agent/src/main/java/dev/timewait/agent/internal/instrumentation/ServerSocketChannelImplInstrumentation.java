@@ -1,13 +1,15 @@
 package dev.timewait.agent.internal.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
 /**
  * Channels accepted by a {@code ServerSocketChannel} (and its {@code socket()} adaptor): both
- * {@code accept()} and {@code blockingAccept} end in {@code finishAccept}.
+ * {@code accept()} and {@code blockingAccept} end in {@code finishAccept}. {@code bind} names the
+ * code that started the server, the open site of connections accepted on a server's own threads.
  */
 final class ServerSocketChannelImplInstrumentation implements JdkInstrumentation {
   @Override
@@ -17,11 +19,13 @@ final class ServerSocketChannelImplInstrumentation implements JdkInstrumentation
 
   @Override
   public String description() {
-    return "java.nio.channels.ServerSocketChannel (ServerSocketChannelImpl): finishAccept";
+    return "java.nio.channels.ServerSocketChannel (ServerSocketChannelImpl): bind, finishAccept";
   }
 
   @Override
   public AsmVisitorWrapper advice() {
-    return Advice.to(SocketAdvice.AcceptedReturnExit.class).on(named("finishAccept"));
+    return new AsmVisitorWrapper.Compound(
+        Advice.to(SocketAdvice.ListeningExit.class).on(named("bind").and(takesArguments(2))),
+        Advice.to(SocketAdvice.AcceptedReturnExit.class).on(named("finishAccept")));
   }
 }

@@ -21,6 +21,16 @@ final class SocketAdvice {
     }
   }
 
+  /** A listener bound, or listening: the code that started the server. */
+  static final class ListeningExit {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
+      if (thrown == null) {
+        CloseBridge.listening(self);
+      }
+    }
+  }
+
   /** A connect that may complete later, on another thread: remember the caller's site. */
   static final class ConnectingEnter {
     @Advice.OnMethodEnter(suppress = Throwable.class)
