@@ -15,8 +15,6 @@ import java.util.Map;
 final class StackCases {
   private static final String APP = "com.example.stacks.";
 
-  private static final String NATIVE =
-      "Netty's native transports are not hooked: the agent sees none of these closes (item 1)";
   private static final String RESET =
       "a FIN that the peer's late data turns into a reset is judged at the FIN (item 2)";
   private static final String RACE =
@@ -27,9 +25,6 @@ final class StackCases {
   private static final String HANDOFF =
       "connect and close run on the library's event loop, with no application frame; Netty's"
           + " frames, relocated or not, are named (items 3, 4)";
-  private static final String SERVER_THREADS =
-      "the server's threads accept and close: neither the handler nor the code that started the"
-          + " server is named (items 3, 4)";
 
   private StackCases() {}
 
@@ -75,21 +70,21 @@ final class StackCases {
             "netty.EpollClient",
             Map.of(CLIENT, List.of(APP + "netty.EpollClient.call"), SERVER, echoServer),
             17,
-            Map.of(Check.RECALL, NATIVE, Check.PASSIVE, NATIVE, Check.NAMED, NATIVE)),
+            Map.of()),
         inJvm(
             "netty-io_uring",
             "Netty 4.2 native io_uring (`IoUringSocketChannel`)",
             "netty.IoUringClient",
             Map.of(CLIENT, List.of(APP + "netty.IoUringClient.call"), SERVER, echoServer),
             17,
-            Map.of(Check.RECALL, NATIVE, Check.PASSIVE, NATIVE, Check.NAMED, NATIVE)),
+            Map.of()),
         inJvm(
             "netty-nio",
             "Netty 4.2 NIO (`NioSocketChannel`)",
             "netty.NioClient",
             Map.of(CLIENT, List.of(APP + "netty.NioClient.call"), SERVER, echoServer),
             17,
-            Map.of(Check.NAMED, HANDOFF)),
+            Map.of()),
         inJvm(
             "grpc-epoll",
             "gRPC-java 1.85 `grpc-netty-shaded` (relocated epoll), a channel per call",
@@ -97,10 +92,16 @@ final class StackCases {
             Map.of(CLIENT, List.of(APP + "grpc.GrpcClient.call"), SERVER, grpcServer),
             17,
             Map.of(
-                Check.RECALL, NATIVE,
-                Check.PASSIVE, NATIVE,
-                Check.ABORTIVE, NATIVE,
-                Check.NAMED, NATIVE)),
+                Check.RECALL,
+                RESET,
+                Check.PRECISION,
+                RESET,
+                Check.PASSIVE,
+                RESET,
+                Check.ABORTIVE,
+                RESET,
+                Check.NAMED,
+                HANDOFF)),
         inJvm(
             "grpc-nio",
             "gRPC-java 1.85 on its relocated NIO transport, a channel per call",
@@ -141,7 +142,7 @@ final class StackCases {
             null,
             StackCase.Server.REDIS,
             List.of(APP + "redis.JedisClient.call"),
-            Map.of(Check.NAMED, LIBRARY_FRAME)),
+            Map.of()),
         external(
             "lettuce",
             "Lettuce 7, a connection per call (redis-server 7)",
@@ -149,7 +150,7 @@ final class StackCases {
             null,
             StackCase.Server.REDIS,
             List.of(APP + "redis.LettuceClient.call"),
-            Map.of(Check.RECALL, NATIVE, Check.NAMED, NATIVE)),
+            Map.of()),
         inJvm(
             "okhttp",
             "OkHttp 5, a client per call",
@@ -175,7 +176,7 @@ final class StackCases {
                 List.of(
                     APP + "jetty.JettyServerApp.start", APP + "jetty.JettyServerApp$Hello.handle")),
             17,
-            Map.of(Check.NAMED, SERVER_THREADS)),
+            Map.of()),
         inJvm(
             "undertow",
             "Undertow 2.4 server closing connections (`Connection: close`)",
@@ -188,7 +189,7 @@ final class StackCases {
                     APP + "undertow.UndertowServerApp.start",
                     APP + "undertow.UndertowServerApp.handle")),
             17,
-            Map.of(Check.NAMED, SERVER_THREADS)),
+            Map.of()),
         inJvm(
             "jdk-httpserver",
             "`com.sun.net.httpserver` closing connections (`Connection: close`)",
@@ -199,7 +200,7 @@ final class StackCases {
                 SERVER,
                 List.of(APP + "jdk.HttpServerApp.start", APP + "jdk.HttpServerApp.handle")),
             17,
-            Map.of(Check.NAMED, SERVER_THREADS)),
+            Map.of()),
         new StackCase(
             "boot-netty-epoll",
             "Spring Boot 4 fat jar: Netty epoll from `BOOT-INF/lib`",
@@ -208,7 +209,7 @@ final class StackCases {
             StackCase.Server.IN_JVM,
             Map.of(CLIENT, List.of(APP + "netty.EpollClient.call"), SERVER, echoServer),
             17,
-            Map.of(Check.RECALL, NATIVE, Check.PASSIVE, NATIVE, Check.NAMED, NATIVE)),
+            Map.of()),
         external(
             "boot-pgjdbc",
             "Spring Boot 4 fat jar: PostgreSQL JDBC from `BOOT-INF/lib`",
