@@ -125,7 +125,7 @@ final class FrameOrigins {
     if (jar.application) {
       // a class folder or the main jar: libraries shaded into it are known by their packages
       String shaded = jar.libraryOf(name, jarName);
-      if (shaded != null) {
+      if (shaded != null && !isOwn(shaded, jarName)) {
         return new Origin(Kind.LIBRARY, shaded, false);
       }
       return startsWithAny(name, libraryPrefixes)
@@ -183,6 +183,24 @@ final class FrameOrigins {
     } catch (Exception | LinkageError e) {
       return JarMetadata.NONE; // unreadable: decided by the package lists
     }
+  }
+
+  /**
+   * Whether {@code coordinates} are the main jar's own: a shaded jar keeps its own {@code
+   * pom.properties} beside those of the libraries shaded into it. Its own are named like the jar
+   * file, or their group holds the main class.
+   */
+  private static boolean isOwn(String coordinates, String jarName) {
+    String group = coordinates.substring(0, coordinates.indexOf(':'));
+    String artifact = coordinates.substring(group.length() + 1, coordinates.lastIndexOf(':'));
+    String version = coordinates.substring(coordinates.lastIndexOf(':') + 1);
+    if (jarName != null
+        && (jarName.equals(artifact) || jarName.startsWith(artifact + "-" + version))) {
+      return true;
+    }
+    String command = System.getProperty("sun.java.command", "").trim();
+    String main = command.isEmpty() ? "" : command.split(" ")[0];
+    return !main.endsWith(".jar") && main.startsWith(group + ".");
   }
 
   /** The jar the application was started from ({@code -jar}, or the main class's), or "". */
