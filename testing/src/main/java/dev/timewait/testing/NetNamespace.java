@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -129,6 +131,21 @@ public final class NetNamespace implements AutoCloseable {
     run("ip", "link", "set", name, "up");
     peer.run("ip", "addr", "add", peerAddress, "dev", peerName);
     peer.run("ip", "link", "set", peerName, "up");
+  }
+
+  /**
+   * Every counter {@code nstat -asz} prints in this namespace ({@code TcpExtTWRecycled}, ...):
+   * absolute values, the history file untouched.
+   */
+  public Map<String, Long> nstat() throws IOException, InterruptedException {
+    Map<String, Long> counters = new HashMap<>();
+    for (String line : run("nstat", "-asz").split("\n")) {
+      String[] words = line.trim().split("\\s+");
+      if (words.length >= 2 && words[1].matches("\\d+")) {
+        counters.put(words[0], Long.parseLong(words[1]));
+      }
+    }
+    return counters;
   }
 
   /** A file of this namespace's {@code /proc/net}, e.g. {@code tcp6} or {@code snmp}. */

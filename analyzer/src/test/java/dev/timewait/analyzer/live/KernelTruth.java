@@ -4,14 +4,14 @@ import dev.timewait.testing.KernelTcpTable;
 import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What a namespace's kernel says, read without the analyzer: its TCP table through {@link
- * KernelTcpTable}, its counters through {@code nstat}, its conntrack table as the kernel prints it.
+ * KernelTcpTable}, its counters through {@link NetNamespace#nstat()}, its conntrack table as the
+ * kernel prints it.
  */
 final class KernelTruth {
 
@@ -26,21 +26,6 @@ final class KernelTruth {
       }
     }
     return rows;
-  }
-
-  /**
-   * Every counter {@code nstat -asz} prints in {@code namespace} ({@code TcpExtTWRecycled}, ...):
-   * absolute values, the history file untouched.
-   */
-  static Map<String, Long> nstat(NetNamespace namespace) throws IOException, InterruptedException {
-    Map<String, Long> counters = new HashMap<>();
-    for (String line : namespace.run("nstat", "-asz").split("\n")) {
-      String[] words = line.trim().split("\\s+");
-      if (words.length >= 2 && words[1].matches("\\d+")) {
-        counters.put(words[0], Long.parseLong(words[1]));
-      }
-    }
-    return counters;
   }
 
   /** {@code counter} grew by this much from {@code before} to {@code after}. */

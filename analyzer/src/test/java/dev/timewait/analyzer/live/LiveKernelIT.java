@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.timewait.testing.Churn;
+import dev.timewait.testing.ChurnApp;
 import dev.timewait.testing.KernelTcpTable;
 import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
@@ -223,12 +225,12 @@ class LiveKernelIT {
       client.sysctl("net/ipv4/tcp_tw_reuse", "1");
       String target = SERVER + ":5000";
       try (Churn servers = churn(server, "serve=" + target)) {
-        Map<String, Long> before = KernelTruth.nstat(client);
+        Map<String, Long> before = client.nstat();
         try (Churn churn = churn(client, "to=" + target)) {
           Thread.sleep(REPORT_AFTER_MILLIS);
           LiveReport report = LiveReport.of(client, "1s");
           Churn.Result result = churn.results(1).get(target);
-          long recycled = KernelTruth.delta(before, KernelTruth.nstat(client), "TcpExtTWRecycled");
+          long recycled = KernelTruth.delta(before, client.nstat(), "TcpExtTWRecycled");
           int timeWait = KernelTruth.rows(client, KernelTcpTable.TIME_WAIT).size();
           assertEquals(0, result.failed(), "kernel: " + result);
           assertEquals(COUNT, result.opened(), "kernel: " + result);
@@ -397,14 +399,14 @@ class LiveKernelIT {
       String target = SERVER + ":8080";
       int count = 1200;
       Churn.Result result;
-      Map<String, Long> before = KernelTruth.nstat(server);
+      Map<String, Long> before = server.nstat();
       try (Churn servers = churn(server, "serve=" + target, "close=server");
           Churn churn =
               churn(client, "to=" + target, "close=server", "rate=300", "count=" + count)) {
         result = churn.results(1).get(target);
       }
       // Both JVMs are gone: nothing listens on 8080 any more.
-      Map<String, Long> after = KernelTruth.nstat(server);
+      Map<String, Long> after = server.nstat();
       long entered = KernelTruth.delta(before, after, "TcpExtTW");
       assertEquals(0, result.failed(), "kernel: " + result);
       int serverTimeWait = 0;
@@ -552,13 +554,12 @@ class LiveKernelIT {
       ns.sysctl("net/ipv4/tcp_tw_reuse", "0");
       ns.sysctl("net/ipv4/tcp_max_tw_buckets", "100");
       String target = "127.0.0.1:6000";
-      Map<String, Long> before = KernelTruth.nstat(ns);
+      Map<String, Long> before = ns.nstat();
       try (Churn churn = churn(ns, "serve=" + target, "to=" + target, "count=600")) {
         Thread.sleep(REPORT_AFTER_MILLIS);
         LiveReport report = LiveReport.of(ns, "1s");
         Churn.Result result = churn.results(1).get(target);
-        long overflow =
-            KernelTruth.delta(before, KernelTruth.nstat(ns), "TcpExtTCPTimeWaitOverflow");
+        long overflow = KernelTruth.delta(before, ns.nstat(), "TcpExtTCPTimeWaitOverflow");
         int timeWait = KernelTruth.rows(ns, KernelTcpTable.TIME_WAIT).size();
         assertTrue(overflow > 0, "TCPTimeWaitOverflow did not grow");
         assertTrue(timeWait <= 100, "TIME_WAIT past the cap: " + timeWait);

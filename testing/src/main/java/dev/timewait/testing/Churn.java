@@ -1,14 +1,13 @@
-package dev.timewait.analyzer.live;
+package dev.timewait.testing;
 
-import dev.timewait.testing.ChildJvm;
-import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A {@link ChurnApp} run in a network namespace, and what each of its targets got. */
-final class Churn implements AutoCloseable {
+public final class Churn implements AutoCloseable {
 
   private final ChildJvm child;
 
@@ -17,10 +16,19 @@ final class Churn implements AutoCloseable {
   }
 
   /** Starts {@link ChurnApp} in {@code namespace} with {@code args} and waits for its servers. */
-  static Churn start(NetNamespace namespace, String... args)
+  public static Churn start(NetNamespace namespace, String... args)
+      throws IOException, InterruptedException {
+    return start(ChildJvm.builder(), namespace, args);
+  }
+
+  /**
+   * Starts {@link ChurnApp} from {@code builder} (a JDK, the agent) in {@code namespace} and waits
+   * for its servers.
+   */
+  public static Churn start(ChildJvm.Builder builder, NetNamespace namespace, String... args)
       throws IOException, InterruptedException {
     ChildJvm child =
-        ChildJvm.builder()
+        builder
             .launcher(namespace.launcher())
             .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m")
             .mainClass(ChurnApp.class)
@@ -32,7 +40,7 @@ final class Churn implements AutoCloseable {
   }
 
   /** Waits until every target's churn is over; the results by target ({@code ip:port}). */
-  Map<String, Result> results(int targets) throws IOException, InterruptedException {
+  public Map<String, Result> results(int targets) throws IOException, InterruptedException {
     Map<String, Result> byTarget = new HashMap<>();
     for (int i = 0; i < targets; i++) {
       Result result = Result.parse(child.awaitLine("result "));
@@ -40,6 +48,11 @@ final class Churn implements AutoCloseable {
     }
     child.awaitLine("done");
     return byTarget;
+  }
+
+  /** The child's output so far, e.g. its {@code finding} lines. */
+  public List<String> stdout() {
+    return child.stdout();
   }
 
   @Override
@@ -60,7 +73,7 @@ final class Churn implements AutoCloseable {
    * @param ports distinct local ports of the opened connections: the 4-tuples they used
    * @param other the last other failure, or {@code -}
    */
-  record Result(
+  public record Result(
       String target,
       long startMillis,
       long opened,
@@ -91,7 +104,7 @@ final class Churn implements AutoCloseable {
     }
 
     /** Seconds from the first attempt to the first {@code EADDRNOTAVAIL}. */
-    double secondsToFirstFail() {
+    public double secondsToFirstFail() {
       return (firstFailMillis - startMillis) / 1000.0;
     }
   }

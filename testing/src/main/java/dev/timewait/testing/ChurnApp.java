@@ -1,9 +1,10 @@
-package dev.timewait.analyzer.live;
+package dev.timewait.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,11 +16,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 
 /**
- * The live-kernel experiments' program, run in a network namespace: servers on the given addresses
- * and clients that open connections to targets at a fixed rate, each closed at once. Arguments,
- * {@code key=value}:
+ * The live-kernel experiments' program, run in a network namespace ({@link Churn} starts it):
+ * servers on the given addresses and clients that open connections to targets at a fixed rate, each
+ * closed at once. Arguments, {@code key=value}:
  *
  * <ul>
  *   <li>{@code serve=IP:PORT}, repeatable: a server there;
@@ -27,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code rate=N} connections a second per target, {@code count=N} per target;
  *   <li>{@code close=client|server|leak}: the client closes first (its end goes to TIME_WAIT), the
  *       server closes first (the server's end does), or the server closes and the client keeps its
- *       socket open (CLOSE_WAIT).
+ *       socket open (CLOSE_WAIT);
+ *   <li>{@code findings=true}: with the agent, watch its {@code dev.timewait:type=Findings} MBean
+ *       and print {@code finding ID SEVERITY MS TITLE} when a finding first appears at a severity.
  * </ul>
  *
  * Prints {@code listening} once the servers are bound, then per target {@code result TARGET
@@ -46,6 +54,7 @@ public final class ChurnApp {
     double rate = 50;
     int count = 0;
     String close = "client";
+    boolean findings = false;
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       switch (kv[0]) {
@@ -54,6 +63,7 @@ public final class ChurnApp {
         case "rate" -> rate = Double.parseDouble(kv[1]);
         case "count" -> count = Integer.parseInt(kv[1]);
         case "close" -> close = kv[1];
+        case "findings" -> findings = Boolean.parseBoolean(kv[1]);
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
     }
@@ -63,6 +73,9 @@ public final class ChurnApp {
       server.setReuseAddress(true);
       server.bind(address, 4096);
       daemon(() -> serveLoop(server, serverCloses));
+    }
+    if (findings) {
+      daemon(ChurnApp::watchFindings);
     }
     System.out.println("listening");
     List<Thread> clients = new ArrayList<>();
@@ -182,6 +195,43 @@ public final class ChurnApp {
               + ports.size()
               + " other="
               + other);
+    }
+  }
+
+  /** Polls the agent's Findings MBean (open types: no agent class needed) every 100 ms. */
+  private static void watchFindings() {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    Set<String> seen = new HashSet<>();
+    try {
+      ObjectName name = new ObjectName("dev.timewait:type=Findings");
+      while (true) {
+        if (server.isRegistered(name)) {
+          TabularData table = (TabularData) server.getAttribute(name, "Findings");
+          long now = System.currentTimeMillis();
+          for (Object row : table.values()) {
+            CompositeData key = (CompositeData) ((CompositeData) row).get("key");
+            CompositeData value = (CompositeData) ((CompositeData) row).get("value");
+            String id = key.get("id") + " " + key.get("severity");
+            if (seen.add(id)) {
+              System.out.println(
+                  ("finding "
+                          + id
+                          + " "
+                          + now
+                          + " "
+                          + value.get("title")
+                          + " | "
+                          + value.get("evidence")
+                          + " | "
+                          + value.get("recommendation"))
+                      .replace('\n', ' '));
+            }
+          }
+        }
+        Thread.sleep(100);
+      }
+    } catch (JMException | InterruptedException e) {
+      System.out.println("findings unreadable " + e);
     }
   }
 
