@@ -5,6 +5,7 @@ import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.host.linux.NetstatParser;
 import dev.timewait.core.host.linux.ProcNetTcpParser;
+import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotReader;
+import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

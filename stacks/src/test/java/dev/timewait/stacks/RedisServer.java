@@ -1,6 +1,7 @@
 package dev.timewait.stacks;
 
-import dev.timewait.stacks.NetNamespace.Commands;
+import dev.timewait.testing.NetNamespace;
+import dev.timewait.testing.NetNamespace.Commands;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package dev.timewait.stacks;
 
+import dev.timewait.testing.NetNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -11,7 +11,9 @@ import java.util.List;
  * tcp_tw_reuse} does not apply to the destination, only those younger than {@code
  * tcp_tw_reuse_delay} when it does. Each new connection blocks its port for {@link #holdSeconds()}
  * (60 s, or the reuse delay), so at a steady rate the blocked ports settle at rate times hold; when
- * that reaches the usable range, the range runs out in {@link #secondsToExhaustion()}.
+ * that reaches the usable range, the range runs out in {@link #secondsToExhaustion()}. The
+ * namespace keeps at most {@code tcp_max_tw_buckets} TIME_WAIT sockets (past it a close leaves
+ * none), so no more ports than that are held by TIME_WAIT however high the rate.
  *
  * @param local local IP
  * @param remote remote {@code ip:port}
@@ -31,6 +33,7 @@ import java.util.List;
  * @param holdSeconds how long a new connection blocks its port: 60, or the reuse delay
  * @param secondsToExhaustion when the range runs out at this rate (0: it has), or null when it does
  *     not at this rate or the rate is unknown
+ * @param timeWaitCap {@code tcp_max_tw_buckets} of the namespace, or null when unknown
  */
 public record DestinationUse(
     String local,
@@ -47,7 +50,8 @@ public record DestinationUse(
     Double ratePerSecond,
     String rateBasis,
     double holdSeconds,
-    Double secondsToExhaustion) {
+    Double secondsToExhaustion,
+    Long timeWaitCap) {
 
   /** Source name for groups taken from the kernel's connection table. */
   public static final String TABLE = "/proc/net/tcp";
@@ -88,6 +92,7 @@ public record DestinationUse(
         null,
         null,
         TIME_WAIT_SECONDS,
+        null,
         null);
   }
 
@@ -101,7 +106,24 @@ public record DestinationUse(
     if (ratePerSecond == null || usable == null || usable == 0) {
       return null;
     }
-    return (ratePerSecond * holdSeconds + Math.max(0, inUse - timeWait)) / usable;
+    return (heldAtRate(ratePerSecond, holdSeconds, timeWaitCap) + Math.max(0, inUse - timeWait))
+        / usable;
+  }
+
+  /**
+   * Ports that TIME_WAIT holds once {@code rate} has run for a while: rate times hold, but never
+   * more than the namespace's TIME_WAIT table keeps ({@code cap}, null when unknown).
+   */
+  static double heldAtRate(double rate, double hold, Long cap) {
+    double held = rate * hold;
+    return cap != null && cap >= 0 && cap < held ? cap : held;
+  }
+
+  /** Whether the TIME_WAIT table's cap, not the rate, limits the ports held. */
+  public boolean cappedByTimeWaitTable() {
+    return ratePerSecond != null
+        && timeWaitCap != null
+        && timeWaitCap < ratePerSecond * holdSeconds;
   }
 
   /** Whether {@code ip} (canonical text) is a loopback address. */

@@ -59,11 +59,13 @@ public final class Destinations {
             ? ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS
             : KernelFacts.reuseAfterMillis(host);
     Map<Endpoint, AgentActivity.Rate> agentRates = AgentActivity.endpointRates(input);
+    Long timeWaitCap = host == null ? null : host.settings().tcpMaxTwBuckets();
     List<DestinationUse> result = new ArrayList<>();
     ConnectionTable table = table(input);
     if (table != null) {
       for (ClientTimeWaitGroup group : table.clientGroups()) {
-        result.add(fromTable(input, host, table.reuseAfterMillis(), group, agentRates));
+        result.add(
+            fromTable(input, host, table.reuseAfterMillis(), group, agentRates, timeWaitCap));
       }
     }
     // The agent's estimate replaces the table's row when it blocks more: the table is one moment,
@@ -71,7 +73,8 @@ public final class Destinations {
     Integer usable = usablePorts(input);
     for (AgentActivity.RecentDestination recent :
         AgentActivity.recentDestinations(input, reuseAfter)) {
-      DestinationUse estimate = fromAgent(input, host, reuseAfter, usable, recent, agentRates);
+      DestinationUse estimate =
+          fromAgent(input, host, reuseAfter, usable, recent, agentRates, timeWaitCap);
       String key = estimate.local() + " " + estimate.remote();
       boolean seen = false;
       for (int i = 0; i < result.size(); i++) {
@@ -100,7 +103,8 @@ public final class Destinations {
       HostSample host,
       long reuseAfter,
       ClientTimeWaitGroup group,
-      Map<Endpoint, AgentActivity.Rate> agentRates) {
+      Map<Endpoint, AgentActivity.Rate> agentRates,
+      Long timeWaitCap) {
     Endpoint remote = new Endpoint(group.remoteIp(), group.remotePort());
     boolean reuse =
         host != null
@@ -127,7 +131,8 @@ public final class Destinations {
         blocked,
         reuse,
         rate,
-        hold);
+        hold,
+        timeWaitCap);
   }
 
   /** The rate a group's TIME_WAIT timers show, or null when the table gives no timers. */
@@ -167,7 +172,8 @@ public final class Destinations {
       long reuseAfter,
       Integer usable,
       AgentActivity.RecentDestination recent,
-      Map<Endpoint, AgentActivity.Rate> agentRates) {
+      Map<Endpoint, AgentActivity.Rate> agentRates,
+      Long timeWaitCap) {
     boolean reuse =
         host != null
             && Boolean.TRUE.equals(
@@ -195,13 +201,15 @@ public final class Destinations {
         reuse ? recent.withinReuseDelay() : recent.lastMinute(),
         reuse,
         rate,
-        reuse ? reuseAfter / 1000.0 : DestinationUse.TIME_WAIT_SECONDS);
+        reuse ? reuseAfter / 1000.0 : DestinationUse.TIME_WAIT_SECONDS,
+        timeWaitCap);
   }
 
   /**
    * A group with its forecast: at rate r each new connection blocks a port for {@code hold}
    * seconds, so the blocked ports settle at r * hold plus the sockets in other states; when that
-   * reaches the usable range, it runs out after (usable - blocked) / r seconds.
+   * reaches the usable range, it runs out after (usable - blocked) / r seconds. A TIME_WAIT table
+   * smaller than r * hold ({@code tcp_max_tw_buckets}) holds no more than its size.
    */
   private static DestinationUse withForecast(
       String local,
@@ -215,11 +223,14 @@ public final class Destinations {
       long blocked,
       boolean reuse,
       AgentActivity.Rate rate,
-      double hold) {
+      double hold,
+      Long timeWaitCap) {
     Double utilization = usable == null || usable == 0 ? null : blocked / (double) usable;
     Double eta = null;
     if (rate != null && rate.perSecond() > 0 && usable != null) {
-      double steady = rate.perSecond() * hold + Math.max(0, inUse - timeWait);
+      double steady =
+          DestinationUse.heldAtRate(rate.perSecond(), hold, timeWaitCap)
+              + Math.max(0, inUse - timeWait);
       if (steady >= usable) {
         eta = Math.max(0, (usable - blocked) / rate.perSecond());
       }
@@ -239,7 +250,8 @@ public final class Destinations {
         rate == null ? null : rate.perSecond(),
         rate == null ? null : rate.basis(),
         hold,
-        eta);
+        eta,
+        timeWaitCap);
   }
 
   /** One line of evidence for a group. */
@@ -280,6 +292,12 @@ public final class Destinations {
               use.ratePerSecond(),
               use.rateBasis(),
               seconds(use.holdSeconds())));
+      if (use.cappedByTimeWaitTable()) {
+        line.append(
+            "; tcp_max_tw_buckets = "
+                + use.timeWaitCap()
+                + " keeps fewer TIME_WAIT sockets than that (later closes leave none)");
+      }
       if (use.exhaustionPredicted()) {
         line.append(
             use.secondsToExhaustion() < 0.5

@@ -178,4 +178,24 @@ class ExhaustionModelTest {
     assertEquals(Severity.CRITICAL, finding.severity());
     assertTrue(finding.recommendation().contains(site), finding.recommendation());
   }
+
+  @Test
+  void aFullTimeWaitTableHoldsNoMorePortsThanItKeeps() {
+    // tcp_max_tw_buckets 100: past 100 TIME_WAIT sockets a close leaves none and frees its port;
+    // live (LiveKernelIT twBucketsOverflow) 600 connections at 50/s never failed.
+    AnalysisInput input =
+        input(
+            namespace("cap", "0", "1")
+                .sysctl("net.ipv4.tcp_max_tw_buckets", "100")
+                .churn(LOCAL, PEER, 8080, 100, 40));
+    DestinationUse use = Destinations.of(input).get(0);
+    assertEquals(100, use.timeWaitCap());
+    assertTrue(use.cappedByTimeWaitTable());
+    assertFalse(use.exhaustionPredicted(), "40/s for 60 s would need 2,400 ports, 100 are held");
+    assertEquals(0.1, use.steadyShare(), 0.001);
+    assertNull(find(input, "PORT_EXHAUSTION_RISK"));
+    assertTrue(
+        Destinations.describe(use).contains("tcp_max_tw_buckets = 100 keeps fewer"),
+        Destinations.describe(use));
+  }
 }

@@ -1,21 +1,24 @@
-package dev.timewait.stacks;
+package dev.timewait.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A network namespace of the suite's own, with only loopback up: the servers and the case JVMs run
- * in it, so its connection table and TCP counters hold the suite's connections and nothing else. An
- * anchor process ({@code unshare -n}, then {@code sleep}) keeps it alive; others join it with
- * {@code nsenter}. Its tables are read through the anchor's {@code /proc/PID/net}. The namespace
- * ends with the last process in it; nothing outside it changes.
+ * A network namespace of a test's own, with only loopback up: the processes the test runs in it
+ * (with {@link #launcher()} or {@link #inside}) see its connection table, TCP counters and sysctls
+ * and nothing else. An anchor process ({@code unshare -n}, then {@code sleep}) keeps it alive;
+ * others join it with {@code nsenter}. Its tables are read through the anchor's {@code
+ * /proc/PID/net}. The namespace, its veth ends and its nftables rules end with the last process in
+ * it, also when a test fails; nothing outside it changes.
  */
-final class NetNamespace implements AutoCloseable {
+public final class NetNamespace implements AutoCloseable {
   /** The anchor ends by itself after this long, should the suite not end it. */
   private static final String ANCHOR_SECONDS = "1800";
 
@@ -28,7 +31,7 @@ final class NetNamespace implements AutoCloseable {
   }
 
   /** Why a namespace cannot be made here, or null when it can. */
-  static String unavailable() {
+  public static String unavailable() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return "needs root for a network namespace of its own (.ci/run runs as root)";
     }
@@ -41,7 +44,7 @@ final class NetNamespace implements AutoCloseable {
   }
 
   /** Makes the namespace, with loopback up and {@code tcp_tw_reuse} off. */
-  static NetNamespace create() throws IOException, InterruptedException {
+  public static NetNamespace create() throws IOException, InterruptedException {
     Process anchor =
         new ProcessBuilder(
                 "unshare",
@@ -64,20 +67,30 @@ final class NetNamespace implements AutoCloseable {
     return namespace;
   }
 
+  /** The anchor's process id: {@code ip link ... netns PID} moves an interface here. */
+  public long pid() {
+    return anchor.pid();
+  }
+
   /** The command prefix that runs a command in this namespace. */
-  List<String> enter() {
+  public List<String> enter() {
     return new ArrayList<>(List.of("nsenter", "--net=/proc/" + anchor.pid() + "/ns/net", "--"));
   }
 
+  /** The prefix as {@link ChildJvm.Builder#launcher} takes it: {@code nsenter} execs the JVM. */
+  public String[] launcher() {
+    return enter().toArray(new String[0]);
+  }
+
   /** {@code command} run in the namespace. */
-  List<String> inside(List<String> command) {
+  public List<String> inside(List<String> command) {
     List<String> full = enter();
     full.addAll(command);
     return full;
   }
 
   /** Sets one of this namespace's own sysctls, e.g. {@code net/ipv4/ip_local_port_range}. */
-  void sysctl(String key, String value) throws IOException, InterruptedException {
+  public void sysctl(String key, String value) throws IOException, InterruptedException {
     Commands.run(
         inside(List.of("sh", "-c", "echo '" + value + "' > /proc/sys/" + key)),
         10,
@@ -85,12 +98,58 @@ final class NetNamespace implements AutoCloseable {
   }
 
   /** The ports {@code connect()} picks from, both ends included. */
-  void ephemeralPorts(int low, int high) throws IOException, InterruptedException {
+  public void ephemeralPorts(int low, int high) throws IOException, InterruptedException {
     sysctl("net/ipv4/ip_local_port_range", low + " " + high);
   }
 
+  /** Runs {@code command} in the namespace to its end (30 s at most); its output. */
+  public String run(String... command) throws IOException, InterruptedException {
+    return Commands.run(inside(List.of(command)), 30, String.join(" ", command));
+  }
+
+  /**
+   * Joins this namespace to {@code peer} with a veth pair: {@code name} here with {@code address}
+   * (CIDR, e.g. {@code 10.200.1.1/24}), {@code peerName} there with {@code peerAddress}, both up.
+   * The pair is made inside this namespace, so no interface appears in the host's.
+   */
+  public void link(
+      String name, String address, NetNamespace peer, String peerName, String peerAddress)
+      throws IOException, InterruptedException {
+    run(
+        "ip",
+        "link",
+        "add",
+        name,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        peerName,
+        "netns",
+        Long.toString(peer.pid()));
+    run("ip", "addr", "add", address, "dev", name);
+    run("ip", "link", "set", name, "up");
+    peer.run("ip", "addr", "add", peerAddress, "dev", peerName);
+    peer.run("ip", "link", "set", peerName, "up");
+  }
+
+  /**
+   * Every counter {@code nstat -asz} prints in this namespace ({@code TcpExtTWRecycled}, ...):
+   * absolute values, the history file untouched.
+   */
+  public Map<String, Long> nstat() throws IOException, InterruptedException {
+    Map<String, Long> counters = new HashMap<>();
+    for (String line : run("nstat", "-asz").split("\n")) {
+      String[] words = line.trim().split("\\s+");
+      if (words.length >= 2 && words[1].matches("\\d+")) {
+        counters.put(words[0], Long.parseLong(words[1]));
+      }
+    }
+    return counters;
+  }
+
   /** A file of this namespace's {@code /proc/net}, e.g. {@code tcp6} or {@code snmp}. */
-  Path procNet(String name) {
+  public Path procNet(String name) {
     return net.resolve(name);
   }
 
@@ -101,11 +160,11 @@ final class NetNamespace implements AutoCloseable {
   }
 
   /** Small helpers for running the namespace's and servers' commands. */
-  static final class Commands {
+  public static final class Commands {
     private Commands() {}
 
     /** The path of {@code tool} on the PATH, or null. */
-    static Path which(String tool) {
+    public static Path which(String tool) {
       for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
         Path candidate = Path.of(dir, tool);
         if (Files.isExecutable(candidate)) {
@@ -122,7 +181,7 @@ final class NetNamespace implements AutoCloseable {
     }
 
     /** Runs {@code command} to its end; its output, or an exception naming {@code what}. */
-    static String run(List<String> command, long timeoutSeconds, String what)
+    public static String run(List<String> command, long timeoutSeconds, String what)
         throws IOException, InterruptedException {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
