@@ -46,6 +46,12 @@ class AllJvmsIT {
 
   private final List<ChildJvm> children = new ArrayList<>();
 
+  /** The JVMs whose listening sockets are compared, by their pid on this host. */
+  private final List<Long> targets = new ArrayList<>();
+
+  /** Whether the commands run as nobody (else as this user). */
+  private boolean asNobody = true;
+
   record Result(int code, String out, String err) {
     List<String> errLines() {
       return err.lines().filter(line -> !line.isBlank()).collect(Collectors.toList());
@@ -153,6 +159,113 @@ class AllJvmsIT {
     assertFalse(detached.get(pid(without)).get("agent").asBoolean(true), after.out());
   }
 
+  @ParameterizedTest
+  @MethodSource(Jdk.ALL)
+  void aJvmInItsOwnPidAndMountNamespacesIsFoundAttachedReadAndDetached(Jdk jdk) throws Exception {
+    assumeTrue(JvmConnection.ProcStatus.selfUid() == 0, "needs root, for unshare -m -p");
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
+    asNobody = false; // root, as on a node; only the two JVMs named by pid are attached to
+    try {
+      runInNamespaces(jdk);
+    } finally {
+      for (ChildJvm child : children) {
+        child.kill();
+      }
+    }
+  }
+
+  private void runInNamespaces(Jdk jdk) throws Exception {
+    String jar = ChildJvm.agentJar().toAbsolutePath().toString();
+    long withAgent = startContained(jdk, true);
+    long without = startContained(jdk, false);
+    assertFalse(
+        Files.isSameFile(Path.of("/tmp"), Path.of("/proc", Long.toString(without), "root", "tmp")),
+        "the JVM has a /tmp of its own");
+    Map<Long, Set<String>> listening = listening();
+
+    Result jvms = cli(listening, "jvms", "--format", "json");
+    assertEquals(0, jvms.code(), jvms.err());
+    JsonNode listed = byPid(new ObjectMapper().readTree(jvms.out()));
+    JsonNode a = listed.get(Long.toString(withAgent));
+    assertNotNull(a, "found through /proc: " + jvms.out());
+    assertEquals(1, a.get("nsPid").asLong());
+    assertTrue(a.get("agent").asBoolean(), a.toString());
+    assertTrue(a.get("javaVersion").asText().startsWith(feature(jdk)), a.toString());
+    assertFalse(listed.get(Long.toString(without)).get("agent").asBoolean(true), jvms.out());
+
+    Result attach = cli(listening, "attach", Long.toString(without), "--agent-jar", jar);
+    assertEquals(0, attach.code(), attach.err());
+    assertEquals("timewait agent running in pid " + without, attach.out().strip());
+    Result snapshot = cli(listening, "snapshot", Long.toString(withAgent));
+    assertEquals(0, snapshot.code(), snapshot.err());
+    assertEquals(1, new ObjectMapper().readTree(snapshot.out()).at("/jvm/pid").asLong());
+    Result report =
+        cli(
+            listening,
+            "report",
+            "--no-host",
+            Long.toString(withAgent),
+            Long.toString(without),
+            "-d",
+            "0",
+            "-f",
+            "json");
+    assertEquals(0, report.code(), report.err());
+    assertEquals(2, new ObjectMapper().readTree(report.out()).get("jvms").size(), report.out());
+    Result detach = cli(listening, "detach", Long.toString(without));
+    assertEquals(0, detach.code(), detach.err());
+    assertEquals("timewait agent removed from pid " + without, detach.out().strip());
+    try (DirectoryStream<Path> left =
+        Files.newDirectoryStream(
+            Path.of("/proc", Long.toString(withAgent), "root", "tmp"), ".timewait-*")) {
+      for (Path folder : left) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder)) {
+          assertFalse(files.iterator().hasNext(), "no request or snapshot left in " + folder);
+        }
+      }
+    }
+  }
+
+  /**
+   * A JVM in new pid and mount namespaces with a private {@code /tmp}, as in a container; its pid
+   * on this host.
+   */
+  private long startContained(Jdk jdk, boolean agent) throws Exception {
+    ChildJvm.Builder builder =
+        ChildJvm.on(jdk)
+            .jvmArgs("-Xmx48m", "-XX:+EnableDynamicAgentLoading")
+            .mainClass(AttachTargetApp.class)
+            .launcher(
+                "unshare",
+                "-m",
+                "-p",
+                "-f",
+                "--mount-proc",
+                "sh",
+                "-c",
+                "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+    if (agent) {
+      builder.agent("interval=1s");
+    }
+    ChildJvm child = builder.start();
+    children.add(child);
+    assertEquals("ready 1", child.awaitLine("ready"), "pid 1 of its namespace");
+    long pid = child.pid();
+    for (int depth = 0; depth < 3; depth++) { // unshare, then the JVM that sh became
+      String line =
+          Files.readString(
+                  Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"))
+              .strip();
+      if (line.isEmpty()) {
+        break;
+      }
+      pid = Long.parseLong(line.split(" ")[0]);
+    }
+    assertEquals("java", Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip());
+    targets.add(pid);
+    return pid;
+  }
+
   private ChildJvm start(Jdk jdk, boolean asNobody, boolean agent, List<String> args)
       throws Exception {
     ChildJvm.Builder builder =
@@ -168,13 +281,14 @@ class AllJvmsIT {
     }
     ChildJvm child = builder.start();
     children.add(child);
+    targets.add(child.pid());
     assertEquals("ready " + child.pid(), child.awaitLine("ready"));
     return child;
   }
 
   /** Runs {@code timewait.jar} as nobody; the JVMs' listening sockets must be as before. */
   private Result cli(Map<Long, Set<String>> expected, String... args) throws Exception {
-    List<String> command = new ArrayList<>(AS_NOBODY);
+    List<String> command = new ArrayList<>(asNobody ? AS_NOBODY : List.of());
     command.addAll(
         List.of(Jdk.current().java().toString(), "-jar", CLI_JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
@@ -223,12 +337,8 @@ class AllJvmsIT {
   /** The listening TCP sockets of each child, from its descriptors and its /proc/PID/net/tcp*. */
   private Map<Long, Set<String>> listening() throws IOException {
     Map<Long, Set<String>> all = new TreeMap<>();
-    for (ChildJvm child : children) {
-      if (child.isAlive()) {
-        all.put(child.pid(), listening(child.pid()));
-      } else {
-        all.put(child.pid(), Set.of());
-      }
+    for (long pid : targets) {
+      all.put(pid, listening(pid));
     }
     return all;
   }
