@@ -74,7 +74,7 @@ class JvmListingTest {
     assertTrue(json.at("/jvms/2/agent").isNull());
     assertEquals("run by nobody: only that user", json.at("/jvms/2/problem").asText());
     assertEquals(
-        "(no JVM found on this host)\n",
-        JvmsCommand.table(List.of()).lines().skip(1).findFirst().orElse("") + "\n");
+        List.of("PID  USER  JDK  AGENT  CLOSES/MIN  MAIN  NOTE", "(no JVM found on this host)"),
+        JvmsCommand.table(List.of()).lines().toList());
   }
 }
