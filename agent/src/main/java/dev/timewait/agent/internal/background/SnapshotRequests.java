@@ -20,6 +20,7 @@ import java.util.function.Supplier;
  * agent properties, over the attach channel.
  */
 final class SnapshotRequests {
+  private static final String PREFIX = ".timewait-";
   private static final String REQUEST = ".request";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -29,10 +30,14 @@ final class SnapshotRequests {
     this.folder = folder;
   }
 
-  /** Makes the folder in {@code tempDir}. */
+  /**
+   * Makes the folder in {@code tempDir}, first removing this user's folders of JVMs that have gone
+   * (killed before they could remove theirs, as the JVM does with its {@code hsperfdata} files).
+   */
   static SnapshotRequests open(Path tempDir) throws IOException {
+    removeStale(tempDir);
     String name =
-        ".timewait-"
+        PREFIX
             + ProcessHandle.current().pid()
             + "-"
             + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
@@ -42,6 +47,35 @@ final class SnapshotRequests {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     folder.toFile().deleteOnExit(); // empty by then unless a command left a file
     return new SnapshotRequests(folder);
+  }
+
+  /**
+   * Folders of a pid that no longer runs, or of this pid before this JVM (a container's pid 1 of an
+   * earlier run), owned by this user.
+   */
+  private static void removeStale(Path tempDir) {
+    long self = ProcessHandle.current().pid();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tempDir, PREFIX + "*")) {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // this JVM's user
+      for (Path entry : entries) {
+        String rest = entry.getFileName().toString().substring(PREFIX.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        boolean gone = pid == self || ProcessHandle.of(pid).isEmpty();
+        if (gone
+            && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+            && Files.getAttribute(entry, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(uid)) {
+          new SnapshotRequests(entry).close();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort: an old folder stays
+    }
   }
 
   Path folder() {

@@ -58,4 +58,24 @@ class SnapshotRequestsTest {
     requests.close();
     assertFalse(Files.exists(requests.folder()));
   }
+
+  @Test
+  void foldersOfJvmsThatHaveGoneAreRemovedAndOthersKept() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path stale = Files.createDirectory(tmp.resolve(".timewait-" + gone.pid() + "-ab"));
+    Files.createFile(stale.resolve("1.json"));
+    Path earlierSelf =
+        Files.createDirectory(tmp.resolve(".timewait-" + ProcessHandle.current().pid() + "-cd"));
+    Path running =
+        Files.createDirectory(
+            tmp.resolve(".timewait-" + ProcessHandle.current().parent().get().pid() + "-ef"));
+    Path other = Files.createDirectory(tmp.resolve(".timewait-x"));
+    SnapshotRequests requests = SnapshotRequests.open(tmp);
+    assertFalse(Files.exists(stale));
+    assertFalse(Files.exists(earlierSelf), "this pid's folder from before this JVM");
+    assertTrue(Files.exists(running));
+    assertTrue(Files.exists(other));
+    assertTrue(Files.exists(requests.folder()));
+  }
 }
