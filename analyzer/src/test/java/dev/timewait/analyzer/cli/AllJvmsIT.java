@@ -101,11 +101,6 @@ class AllJvmsIT {
         "a JVM without the agent is listed without attaching to it");
     JsonNode c = listed.get(Long.toString(ofRoot.pid()));
     assertTrue(c.get("problem").asText().startsWith("run by root"), c.toString());
-    Result table = cli(listening, "jvms");
-    assertTrue(
-        table.out().lines().anyMatch(line -> line.matches(withAgent.pid() + " +nobody .* yes .*")),
-        table.out());
-
     Result attach = cli(listening, "attach", pid(without), "--agent-jar", jar);
     assertEquals(0, attach.code(), attach.err());
     assertEquals("timewait agent running in pid " + without.pid(), attach.out().strip());
@@ -154,9 +149,7 @@ class AllJvmsIT {
 
     Result detach = cli(listening, "detach", pid(without));
     assertEquals(0, detach.code(), detach.err());
-    Result after = cli(listening, "jvms", "--format", "json");
-    JsonNode detached = byPid(new ObjectMapper().readTree(after.out()));
-    assertFalse(detached.get(pid(without)).get("agent").asBoolean(true), after.out());
+    assertEquals("timewait agent removed from pid " + without.pid(), detach.out().strip());
   }
 
   @ParameterizedTest
