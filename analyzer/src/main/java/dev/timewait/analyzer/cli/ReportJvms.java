@@ -66,6 +66,7 @@ final class ReportJvms implements AutoCloseable {
 
   private void openAll(Progress progress) {
     long self = JvmConnection.ProcStatus.selfUid();
+    List<String> withoutAgent = new ArrayList<>();
     for (HostJvms.Found jvm : HostJvms.find()) {
       long pid = jvm.pid();
       if (jvms.containsKey(pid)) {
@@ -77,16 +78,31 @@ final class ReportJvms implements AutoCloseable {
         continue;
       }
       if (agentJar == null && !HostJvms.hasAgentJar(pid)) {
-        sources.add(label + ": no timewait agent (--attach loads it)");
+        withoutAgent.add(Long.toString(pid));
         continue;
       }
       progress.show("attaching to pid " + pid + " ...");
+      JvmConnection connection = null;
       try {
-        jvms.put(pid, JvmConnection.attach(pid));
+        connection = JvmConnection.attach(pid);
+        if (agentJar == null && connection.agentOptions() == null) {
+          connection.close(); // its agent was detached
+          withoutAgent.add(Long.toString(pid));
+          continue;
+        }
+        jvms.put(pid, connection);
         sources.add(label + " (attach)");
       } catch (CliException e) {
+        if (connection != null) {
+          connection.close();
+        }
         problem(pid, label, Main.firstLine(e.getMessage()));
       }
+    }
+    if (!withoutAgent.isEmpty()) {
+      sources.add(
+          "JVMs without the timewait agent (--attach loads it): pid "
+              + String.join(", ", withoutAgent));
     }
   }
 
