@@ -67,9 +67,7 @@ class AllJvmsIT {
     try {
       run(jdk);
     } finally {
-      for (ChildJvm child : children) {
-        child.kill();
-      }
+      stopChildren();
     }
   }
 
@@ -161,9 +159,7 @@ class AllJvmsIT {
     try {
       runInNamespaces(jdk);
     } finally {
-      for (ChildJvm child : children) {
-        child.kill();
-      }
+      stopChildren();
     }
   }
 
@@ -257,6 +253,21 @@ class AllJvmsIT {
     assertEquals("java", Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip());
     targets.add(pid);
     return pid;
+  }
+
+  /** Asks each child to exit, so that its agent removes its request folder, then kills it. */
+  private void stopChildren() throws InterruptedException {
+    for (ChildJvm child : children) {
+      try {
+        if (child.isAlive()) {
+          child.send("exit");
+          child.waitFor(10);
+        }
+      } catch (IOException | IllegalStateException e) {
+        // gone already, or killed by waitFor
+      }
+      child.kill();
+    }
   }
 
   private ChildJvm start(Jdk jdk, boolean asNobody, boolean agent, List<String> args)
