@@ -51,7 +51,9 @@ public final class AgentInstaller {
     } catch (Throwable t) {
       CloseBridge.uninstall();
       System.err.println("timewait: agent disabled: " + t);
+      return;
     }
+    AgentPresence.announce(options, jar, running.background.requestFolder());
   }
 
   private static Running start(Instrumentation inst, AgentOptions options, boolean attached)
@@ -117,7 +119,8 @@ public final class AgentInstaller {
     Module self = AgentInstaller.class.getModule();
     Map<String, Set<Module>> opens =
         Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self), "java.io", Set.of(self));
-    inst.redefineModule(javaBase, Set.of(bridge), Map.of(), opens, Set.of(), Map.of());
+    Map<String, Set<Module>> exports = Map.of(AgentPresence.PACKAGE, Set.of(self));
+    inst.redefineModule(javaBase, Set.of(bridge), exports, opens, Set.of(), Map.of());
     ModuleLayer.boot()
         .findModule("java.net.http")
         .ifPresent(
@@ -138,6 +141,7 @@ public final class AgentInstaller {
       return;
     }
     running = null;
+    AgentPresence.withdraw();
     CloseBridge.uninstall();
     current.transformer.uninstall();
     current.background.stop();

@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * Loads the agent into a running JVM and reads its state back: the command says "running" only when
- * the agent's MBean is there. Options are checked before anything is sent, and a JVM whose agent
- * already runs with other options is an error that names them, since the agent reads its options
- * once, when it starts.
+ * the agent announces itself in the JVM's agent properties. Options are checked before anything is
+ * sent, and a JVM whose agent already runs with other options is an error that names them, since
+ * the agent reads its options once, when it starts.
  */
 @Command(
     name = "attach",
@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
     })
 final class AttachCommand implements Callable<Integer> {
 
-  /** How long a freshly loaded agent has to register its MBean. */
+  /** How long a freshly loaded agent has to announce itself. */
   private static final long START_MILLIS = 5000;
 
   @Spec CommandSpec spec;
@@ -80,31 +80,18 @@ final class AttachCommand implements Callable<Integer> {
       }
       progress.show("loading " + jar.getFileName() + " into pid " + pid + " ...");
       jvm.loadAgent(jar, options);
-      if ("false".equals(requested.get("jmx"))) {
-        progress.done();
-        out.println(
-            "timewait agent loaded into pid "
-                + pid
-                + " (jmx=false: its state cannot be read back)");
-        return 0;
-      }
       Map<String, String> started = jvm.awaitAgent(START_MILLIS, progress);
       progress.done();
       if (started == null) {
         err.println(
             "timewait: the agent did not start in pid "
                 + pid
-                + ": no "
-                + JvmConnection.AGENT_MBEAN
-                + " after "
+                + ": it did not announce itself after "
                 + START_MILLIS / 1000
                 + " s (the JVM's standard error says why)");
         return Main.EXIT_NOT_DONE;
       }
       out.println("timewait agent running in pid " + pid);
-      if (jvm.startedConnector()) {
-        err.println(ConnectorNote.of(pid));
-      }
     }
     return 0;
   }
@@ -135,8 +122,13 @@ final class AttachCommand implements Callable<Integer> {
   }
 
   private static String join(Map<String, String> options) {
+    return String.join(",", pairs(options));
+  }
+
+  /** The options as {@code k=v} pairs. */
+  static List<String> pairs(Map<String, String> options) {
     List<String> pairs = new ArrayList<>();
     options.forEach((k, v) -> pairs.add(k + "=" + v));
-    return String.join(",", pairs);
+    return pairs;
   }
 }

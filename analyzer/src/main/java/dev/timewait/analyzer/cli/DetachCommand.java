@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Removes the agent's instrumentation from a running JVM, and says "removed" only when the agent's
- * MBean was there before and is gone after.
+ * Removes the agent's instrumentation from a running JVM, through the jar the agent was loaded
+ * from, and says "removed" only when the agent was there before and is gone after.
  */
 @Command(
     name = "detach",
@@ -19,8 +19,6 @@ import picocli.CommandLine.Spec;
     description = "Remove the timewait instrumentation from a running JVM (counting stops).",
     footer = {
       "",
-      "The JDK's local JMX connector, through which timewait reads the agent, stays open until the"
-          + " JVM exits: the JDK has no command to close it.",
       "Exit codes: 0 removed, 1 no agent was there or it did not go, 2 bad usage or input."
     })
 final class DetachCommand implements Callable<Integer> {
@@ -31,32 +29,25 @@ final class DetachCommand implements Callable<Integer> {
 
   @Mixin TargetJvm target;
 
-  @Option(
-      names = "--agent-jar",
-      paramLabel = "FILE",
-      description = "The agent jar (default: timewait-agent.jar beside timewait.jar).")
+  /** Accepted as before; the agent's own jar, which it names, carries the request. */
+  @Option(names = "--agent-jar", hidden = true, paramLabel = "FILE")
   Path agentJar;
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     long pid = target.pid();
-    Path jar = CompanionJar.agent(agentJar);
     try (JvmConnection jvm = JvmConnection.attach(pid)) {
-      boolean present = jvm.agentOptions() != null;
-      if (jvm.startedConnector()) {
-        err.println(ConnectorNote.of(pid));
-      }
-      if (!present) {
+      if (jvm.agentOptions() == null) {
         err.println("timewait: pid " + pid + " has no timewait agent: nothing to remove");
         return Main.EXIT_NOT_DONE;
       }
-      jvm.loadAgent(jar, "detach");
+      jvm.detachAgent();
       if (!jvm.awaitAgentGone(STOP_MILLIS)) {
         err.println(
             "timewait: the agent in pid "
                 + pid
-                + " is still registered "
+                + " still runs "
                 + STOP_MILLIS / 1000
                 + " s after detach");
         return Main.EXIT_NOT_DONE;

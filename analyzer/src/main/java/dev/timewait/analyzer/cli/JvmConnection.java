@@ -5,55 +5,67 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import javax.management.InstanceNotFoundException;
-import javax.management.MBeanServerConnection;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
-import javax.management.openmbean.TabularData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
+import java.util.Properties;
 
 /**
- * A running JVM reached through the attach API: loads the agent into it and reads the agent's MBean
- * through the JVM's local JMX connector. That connector is the JDK's own (as {@code jcmd PID
- * ManagementAgent.start_local} starts it): it accepts connections from this host only, and once
- * started the JDK keeps it until the JVM exits, as it has no command to stop it.
+ * A running JVM reached through the attach API, the JDK's own channel to a JVM of the same user (or
+ * of any user, for root): a Unix socket in the JVM's temp folder, which the JVM checks the caller's
+ * user on. Through it the command loads the agent, tells from the JVM's agent properties whether
+ * the agent runs (with which options, from which jar, and where it answers snapshot requests), and
+ * asks the running agent for its snapshot, which it writes to a file that only the JVM's user can
+ * read. Reading loads nothing into the JVM (on JDK 21 and newer, each dynamic load prints a warning
+ * there). Nothing listens in the JVM afterwards: no JMX connector is started, and the attach socket
+ * is the JDK's own. A JVM in other namespaces (a container) is reached through {@code
+ * /proc/PID/root}: the JDK finds its socket there, the agent jar is copied into its file system and
+ * the snapshot read back from it.
  */
 final class JvmConnection implements AutoCloseable {
 
-  /** The agent's MBean. */
-  static final String AGENT_MBEAN = "dev.timewait:type=Agent";
+  /** Agent property: the running agent's options, {@code k=v,...}; absent when none runs. */
+  static final String OPTIONS_PROPERTY = "dev.timewait.agent.options";
 
-  static final String SNAPSHOT_ATTRIBUTE = "SnapshotJson";
+  /** Agent property: the jar the running agent was loaded from, as the JVM sees it. */
+  static final String JAR_PROPERTY = "dev.timewait.agent.jar";
 
-  static final String OPTIONS_ATTRIBUTE = "Options";
+  /** Agent property: the folder where the agent answers snapshot requests, as the JVM sees it. */
+  static final String REQUESTS_PROPERTY = "dev.timewait.agent.requests";
 
-  /** The agent property holding the local connector's address once it runs. */
-  private static final String LOCAL_CONNECTOR =
-      "com.sun.management.jmxremote.localConnectorAddress";
+  /** How long the agent has to answer a snapshot request (it looks five times a second). */
+  private static final long ANSWER_MILLIS = 10_000;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final long pid;
   private final VirtualMachine vm;
-  private JMXConnector jmx;
-  private boolean startedConnector;
+  private final TargetFiles files;
 
-  private JvmConnection(long pid, VirtualMachine vm) {
+  private JvmConnection(long pid, VirtualMachine vm, TargetFiles files) {
     this.pid = pid;
     this.vm = vm;
+    this.files = files;
   }
 
   /** Attaches to {@code pid}; every failure becomes one line. */
   static JvmConnection attach(long pid) {
     checkLooksLikeJvm(pid);
+    TargetFiles files = TargetFiles.of(pid);
     try {
-      return new JvmConnection(pid, VirtualMachine.attach(String.valueOf(pid)));
+      return new JvmConnection(pid, VirtualMachine.attach(String.valueOf(pid)), files);
     } catch (AttachNotSupportedException e) {
       throw new CliException(
           "cannot attach to pid "
@@ -84,94 +96,132 @@ final class JvmConnection implements AutoCloseable {
     if (!Files.isDirectory(proc.resolve("self"))) {
       return;
     }
-    Path status = proc.resolve(Long.toString(pid)).resolve("status");
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(status);
-    } catch (IOException e) {
+    ProcStatus status = ProcStatus.of(pid);
+    if (status == null) {
       throw new CliException("no process with pid " + pid);
     }
-    if (Files.exists(proc.resolve(pid + "/root/tmp/.java_pid" + pid))
-        || Files.exists(Path.of("/tmp/.java_pid" + pid))) {
+    long nsPid = status.nsPid();
+    if (Files.exists(proc.resolve(pid + "/root/tmp/.java_pid" + nsPid))
+        || (nsPid == pid && Files.exists(Path.of("/tmp/.java_pid" + pid)))) {
       return; // the attach listener already runs: no signal is sent
     }
-    for (String line : lines) {
-      if (line.startsWith("SigCgt:")) {
-        long caught = Long.parseUnsignedLong(line.substring(7).strip(), 16);
-        if ((caught & (1L << 2)) == 0) {
-          throw new CliException(
-              "pid "
-                  + pid
-                  + " is not a Java VM that can be attached to (it does not handle SIGQUIT)");
-        }
-      }
+    if (!status.catchesSigquit()) {
+      throw new CliException(
+          "pid " + pid + " is not a Java VM that can be attached to (it does not handle SIGQUIT)");
     }
   }
 
-  /** Loads the agent jar with {@code options} (may be null or empty). */
+  long pid() {
+    return pid;
+  }
+
+  /**
+   * Loads the agent jar with {@code options} (may be null or empty); a JVM in another file system
+   * gets a copy of the jar in its temp folder.
+   */
   void loadAgent(Path agentJar, String options) {
+    String jar = files.agentJarFor(agentJar, tempDir());
+    load(jar, options == null || options.isEmpty() ? null : options);
+  }
+
+  private void load(String jar, String options) {
     try {
-      vm.loadAgent(agentJar.toString(), options == null || options.isEmpty() ? null : options);
+      vm.loadAgent(jar, options);
     } catch (AgentLoadException | AgentInitializationException e) {
-      throw new CliException("pid " + pid + " refused the agent " + agentJar + ": " + oneLine(e));
+      throw new CliException("pid " + pid + " refused the agent " + jar + ": " + oneLine(e));
     } catch (IOException e) {
       throw new CliException("loading the agent into pid " + pid + " failed: " + oneLine(e));
     }
   }
 
-  /** The agent's snapshot JSON, or null when the agent's MBean is not registered. */
+  /**
+   * The agent's snapshot JSON, or null when no agent runs there: the command puts a request in the
+   * folder the agent names in its agent properties, and the agent's thread answers it within a
+   * fraction of a second with a file only the JVM's user can read.
+   */
   String snapshotJson() {
-    try {
-      MBeanServerConnection server = jmx().getMBeanServerConnection();
-      Object value = server.getAttribute(new ObjectName(AGENT_MBEAN), SNAPSHOT_ATTRIBUTE);
-      if (value == null) {
-        throw new CliException("pid " + pid + ": the agent returned no snapshot");
-      }
-      return value.toString();
-    } catch (InstanceNotFoundException e) {
+    Properties agent = agentProperties();
+    if (agent.getProperty(OPTIONS_PROPERTY) == null) {
       return null;
-    } catch (MalformedObjectNameException e) {
-      throw new IllegalStateException(e);
-    } catch (CliException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new CliException("reading " + AGENT_MBEAN + " from pid " + pid + ": " + oneLine(e));
+    }
+    String folder = agent.getProperty(REQUESTS_PROPERTY);
+    if (folder == null) {
+      throw new CliException(
+          "pid "
+              + pid
+              + ": the agent cannot be asked for its snapshot (its standard error says why)");
+    }
+    String token = HexFormat.of().toHexDigits(RANDOM.nextLong());
+    Path request = files.local(folder + "/" + token + ".request");
+    Path answer = files.local(folder + "/" + token + ".json");
+    try {
+      Files.createFile(request);
+    } catch (IOException e) {
+      throw new CliException(
+          "pid " + pid + ": cannot ask the agent for its snapshot: " + oneLine(e));
+    }
+    try {
+      long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000;
+      while (!Files.exists(answer, LinkOption.NOFOLLOW_LINKS)) {
+        if (System.nanoTime() > deadline
+            || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          throw new CliException(
+              "pid " + pid + ": the agent did not answer within " + ANSWER_MILLIS / 1000 + " s");
+        }
+        sleep(20);
+      }
+      return files.readOwnFile(answer, "the snapshot of pid " + pid);
+    } finally {
+      try {
+        Files.deleteIfExists(request);
+        Files.deleteIfExists(answer);
+      } catch (IOException e) {
+        // the JVM and its folder have gone
+      }
     }
   }
 
   /**
-   * The options the running agent was started with, or null when the agent's MBean is not
-   * registered (no agent, an agent that switched itself off, or one started with {@code
-   * jmx=false}).
+   * The options the running agent was started with, or null when no agent runs there (none, one
+   * that switched itself off, or one detached).
    */
   Map<String, String> agentOptions() {
+    String options = agentProperties().getProperty(OPTIONS_PROPERTY);
+    return options == null ? null : AttachCommand.parse(options);
+  }
+
+  private Properties agentProperties() {
     try {
-      MBeanServerConnection server = jmx().getMBeanServerConnection();
-      return options(server.getAttribute(new ObjectName(AGENT_MBEAN), OPTIONS_ATTRIBUTE));
-    } catch (InstanceNotFoundException e) {
-      return null;
-    } catch (MalformedObjectNameException e) {
-      throw new IllegalStateException(e);
-    } catch (Exception e) {
-      throw new CliException("reading " + AGENT_MBEAN + " from pid " + pid + ": " + oneLine(e));
+      return vm.getAgentProperties();
+    } catch (IOException e) {
+      throw new CliException("reading the agent properties of pid " + pid + ": " + oneLine(e));
     }
   }
 
-  /** An MXBean's {@code Map<String, String>} (rows of key and value), or a plain map. */
-  private static Map<String, String> options(Object value) {
-    Map<String, String> options = new TreeMap<>();
-    if (value instanceof TabularData table) {
-      for (Object row : table.values()) {
-        CompositeData data = (CompositeData) row;
-        options.put(String.valueOf(data.get("key")), String.valueOf(data.get("value")));
-      }
-    } else if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> options.put(String.valueOf(k), String.valueOf(v)));
+  /** The JVM's system properties, read over the attach channel. */
+  Properties systemProperties() {
+    try {
+      return vm.getSystemProperties();
+    } catch (IOException e) {
+      throw new CliException("reading the system properties of pid " + pid + ": " + oneLine(e));
     }
-    return options;
   }
 
-  /** Polls for the agent's MBean for up to {@code millis}: its options, or null. */
+  private String tempDir() {
+    String dir = systemProperties().getProperty("java.io.tmpdir", "/tmp");
+    return dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+  }
+
+  /** Asks the running agent to remove itself, through the jar it was loaded from. */
+  void detachAgent() {
+    String jar = agentProperties().getProperty(JAR_PROPERTY);
+    if (jar == null) {
+      throw new CliException("pid " + pid + ": the agent does not say where its jar is");
+    }
+    load(jar, "detach");
+  }
+
+  /** Polls for the agent for up to {@code millis}: its options, or null. */
   Map<String, String> awaitAgent(long millis, Progress progress) {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (true) {
@@ -184,7 +234,7 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
-  /** Polls until the agent's MBean is gone, for up to {@code millis}; whether it went. */
+  /** Polls until the agent is gone, for up to {@code millis}; whether it went. */
   boolean awaitAgentGone(long millis) {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (agentOptions() != null) {
@@ -196,58 +246,25 @@ final class JvmConnection implements AutoCloseable {
     return true;
   }
 
-  /** Whether this connection started the JVM's local JMX connector (it was not running). */
-  boolean startedConnector() {
-    return startedConnector;
+  private static void pause() {
+    sleep(100);
   }
 
-  private static void pause() {
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(200);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException("interrupted");
     }
   }
 
-  /** Polls for the agent's snapshot for up to {@code millis}; null when it never appears. */
-  String awaitSnapshotJson(long millis, Progress progress) {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    while (true) {
-      String json = snapshotJson();
-      if (json != null || System.nanoTime() > deadline) {
-        return json;
-      }
-      progress.show("waiting for the agent in pid " + pid + " ...");
-      pause();
-    }
-  }
-
-  private JMXConnector jmx() throws IOException {
-    if (jmx == null) {
-      String url = vm.getAgentProperties().getProperty(LOCAL_CONNECTOR);
-      if (url == null) {
-        url = vm.startLocalManagementAgent();
-        startedConnector = true;
-      }
-      jmx = JMXConnectorFactory.connect(new JMXServiceURL(url));
-    }
-    return jmx;
-  }
-
   @Override
   public void close() {
     try {
-      if (jmx != null) {
-        jmx.close();
-      }
-    } catch (IOException e) {
-      // the target may have exited; nothing to release
-    }
-    try {
       vm.detach();
     } catch (IOException e) {
-      // same
+      // the target may have exited; nothing to release
     }
   }
 
@@ -255,5 +272,128 @@ final class JvmConnection implements AutoCloseable {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int newline = message.indexOf('\n');
     return (newline < 0 ? message : message.substring(0, newline)).strip();
+  }
+
+  /**
+   * The target's file system as this process reaches it: through {@code /proc/PID/root}, which
+   * holds for a JVM in a container as for one beside this process, and also sees a private {@code
+   * /tmp}.
+   */
+  record TargetFiles(long pid, Path root, boolean sameMounts, long uid) {
+
+    static TargetFiles of(long pid) {
+      Path root = Path.of("/proc", Long.toString(pid), "root");
+      if (!Files.isDirectory(root)) {
+        return new TargetFiles(pid, Path.of("/"), true, -1);
+      }
+      boolean same;
+      try {
+        same =
+            Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "mnt"))
+                .equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")));
+      } catch (IOException e) {
+        same = true;
+      }
+      ProcStatus status = ProcStatus.of(pid);
+      return new TargetFiles(pid, root, same, status == null ? -1 : status.uid());
+    }
+
+    /** Where this process finds {@code inTarget}, a path as the target sees it. */
+    Path local(String inTarget) {
+      return root.resolve(inTarget.startsWith("/") ? inTarget.substring(1) : inTarget);
+    }
+
+    /**
+     * The path the target loads {@code jar} from: the jar itself, or, for a JVM in other mounts or
+     * of another user (who may not read this user's files), a copy in its temp folder.
+     */
+    String agentJarFor(Path jar, String tempDir) {
+      long self = ProcStatus.selfUid();
+      if (sameMounts && (uid < 0 || uid == self)) {
+        return jar.toAbsolutePath().toString();
+      }
+      try {
+        byte[] bytes = Files.readAllBytes(jar);
+        String hash =
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        String inTarget = tempDir + "/timewait-agent-" + hash + ".jar";
+        Path here = local(inTarget);
+        Path temp =
+            here.resolveSibling(".timewait-agent-" + hash + "." + RANDOM.nextInt() + ".tmp");
+        try {
+          Files.write(temp, bytes, StandardOpenOption.CREATE_NEW);
+          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+          Files.move(temp, here, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+          Files.deleteIfExists(temp);
+        }
+        return inTarget;
+      } catch (IOException | NoSuchAlgorithmException e) {
+        throw new CliException(
+            "cannot copy the agent jar into the file system of pid " + pid + ": " + oneLine(e));
+      }
+    }
+
+    /**
+     * The content of {@code file}, which the target's user must have written: a regular file (not a
+     * link) owned by the target's user; null when it is not there.
+     */
+    String readOwnFile(Path file, String what) {
+      try {
+        BasicFileAttributes attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object owner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile() || (uid >= 0 && ((Integer) owner) != uid)) {
+          throw new CliException(
+              what + ": " + file + " is not a file of the JVM's user (uid " + uid + ")");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw new CliException(
+            what + " was not written (the JVM's standard error says why, e.g. an older agent)");
+      } catch (IOException e) {
+        throw new CliException(what + ": cannot read " + file + ": " + oneLine(e));
+      }
+    }
+  }
+
+  /** The lines of {@code /proc/PID/status} that attaching needs. */
+  record ProcStatus(long uid, long nsPid, boolean catchesSigquit) {
+
+    /** The status of {@code pid}, or null when there is no such process. */
+    static ProcStatus of(long pid) {
+      try {
+        return parse(Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")), pid);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    static long selfUid() {
+      ProcStatus self = of(ProcessHandle.current().pid());
+      return self == null ? -1 : self.uid();
+    }
+
+    /** Parses the file's lines; fields that are missing keep a default (uid -1, the pid). */
+    static ProcStatus parse(List<String> lines, long pid) {
+      long uid = -1;
+      long nsPid = pid;
+      boolean catches = true;
+      for (String line : lines) {
+        String[] fields = line.substring(line.indexOf(':') + 1).strip().split("\\s+");
+        try {
+          if (line.startsWith("Uid:") && fields.length > 1) {
+            uid = Long.parseLong(fields[1]); // effective
+          } else if (line.startsWith("NSpid:")) {
+            nsPid = Long.parseLong(fields[fields.length - 1]); // innermost
+          } else if (line.startsWith("SigCgt:")) {
+            catches = (Long.parseUnsignedLong(fields[0], 16) & (1L << 2)) != 0;
+          }
+        } catch (NumberFormatException e) {
+          // an odd line: keep the default
+        }
+      }
+      return new ProcStatus(uid, nsPid, catches);
+    }
   }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     subcommands = {
       DemoCommand.class,
       ReportCommand.class,
+      JvmsCommand.class,
       AttachCommand.class,
       DetachCommand.class,
       SnapshotCommand.class,
@@ -55,7 +56,7 @@ public final class Main implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "missing command (demo, report, attach, detach, snapshot, capture or top)");
+        "missing command (demo, report, jvms, attach, detach, snapshot, capture or top)");
   }
 
   public static void main(String[] args) {

@@ -146,7 +146,7 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "PID",
       arity = "0..*",
-      description = "Running JVMs whose agents are read over their local JMX connector.")
+      description = "Running JVMs whose agents are read over the attach channel.")
   List<Long> positionalPids = new ArrayList<>();
 
   @Option(names = "--pid", hidden = true, paramLabel = "PID")
@@ -162,7 +162,16 @@ final class ReportCommand implements Callable<Integer> {
               + " from its query API, rates over --duration (default 5m); no host is sampled.")
   URI prometheus;
 
-  @Option(names = "--attach", description = "With a PID: load the agent first when it is absent.")
+  @Option(
+      names = "--all-jvms",
+      description =
+          "Also read every JVM of this host that runs the agent; one that cannot be read is named"
+              + " with the reason and the report goes on.")
+  boolean allJvms;
+
+  @Option(
+      names = "--attach",
+      description = "With a PID or --all-jvms: load the agent first where it is absent.")
   boolean attach;
 
   @Option(
@@ -262,8 +271,8 @@ final class ReportCommand implements Callable<Integer> {
     if (hostRoot != null && noHost) {
       throw new CliException("--host-root and --no-host exclude each other");
     }
-    if (attach && pids.isEmpty()) {
-      throw new CliException("--attach needs the PID of a JVM");
+    if (attach && pids.isEmpty() && !allJvms) {
+      throw new CliException("--attach needs the PID of a JVM or --all-jvms");
     }
     Format effective = effectiveFormat();
     if (out != null) {
@@ -295,14 +304,15 @@ final class ReportCommand implements Callable<Integer> {
     Progress progress = Progress.onTerminal(spec.commandLine().getErr());
     Duration window = window();
 
-    List<JvmConnection> jvms = new ArrayList<>();
-    try {
-      for (long pid : pids) {
-        progress.show("attaching to pid " + pid + " ...");
-        jvms.add(JvmConnection.attach(pid));
-        sources.add("JVM pid " + pid + " (JMX " + JvmConnection.AGENT_MBEAN + ")");
-      }
-      List<Snapshot> atStart = readJvms(jvms, reader, progress);
+    try (ReportJvms jvms =
+        ReportJvms.open(
+            pids,
+            allJvms,
+            attach ? CompanionJar.agent(agentJar) : null,
+            sources,
+            spec.commandLine().getErr(),
+            progress)) {
+      List<Snapshot> atStart = jvms.read(reader, progress);
       HostWindow host = new HostWindow(collector);
       host.start();
       Instant begin = Instant.now();
@@ -321,7 +331,7 @@ final class ReportCommand implements Callable<Integer> {
         }
       }
       host.end(window.isZero());
-      List<Snapshot> atEnd = window.isZero() ? atStart : readJvms(jvms, reader, progress);
+      List<Snapshot> atEnd = window.isZero() ? atStart : jvms.read(reader, progress);
       List<Snapshot> all = new ArrayList<>(fileSnapshots);
       all.addAll(atEnd);
       List<Snapshot> starts = new ArrayList<>(window.isZero() ? List.of() : atStart);
@@ -356,13 +366,6 @@ final class ReportCommand implements Callable<Integer> {
         }
       }
       return 0;
-    } finally {
-      for (int i = 0; i < jvms.size(); i++) {
-        if (jvms.get(i).startedConnector()) {
-          spec.commandLine().getErr().println(ConnectorNote.of(pids.get(i)));
-        }
-        jvms.get(i).close();
-      }
     }
   }
 
@@ -443,8 +446,8 @@ final class ReportCommand implements Callable<Integer> {
 
   private HostCollector collector(List<String> sources) {
     if (noHost || (prometheus != null && hostRoot == null)) {
-      if (snapshots.isEmpty() && pids.isEmpty() && prometheus == null) {
-        throw new CliException("--no-host needs --snapshot, a PID or --prometheus");
+      if (snapshots.isEmpty() && pids.isEmpty() && !allJvms && prometheus == null) {
+        throw new CliException("--no-host needs --snapshot, a PID, --all-jvms or --prometheus");
       }
       return null;
     }
@@ -498,7 +501,9 @@ final class ReportCommand implements Callable<Integer> {
     if (duration != null) {
       return duration;
     }
-    return hostRoot != null || (noHost && pids.isEmpty()) ? Duration.ZERO : LIVE_DEFAULT;
+    return hostRoot != null || (noHost && pids.isEmpty() && !allJvms)
+        ? Duration.ZERO
+        : LIVE_DEFAULT;
   }
 
   private List<Snapshot> readFiles(SnapshotReader reader, List<String> sources) {
@@ -510,34 +515,6 @@ final class ReportCommand implements Callable<Integer> {
         throw new CliException(e.getMessage(), e);
       }
       sources.add("snapshot " + file);
-    }
-    return result;
-  }
-
-  private List<Snapshot> readJvms(
-      List<JvmConnection> jvms, SnapshotReader reader, Progress progress) {
-    List<Snapshot> result = new ArrayList<>();
-    for (int i = 0; i < jvms.size(); i++) {
-      JvmConnection jvm = jvms.get(i);
-      long pid = pids.get(i);
-      progress.show("reading the agent of pid " + pid + " ...");
-      String json = jvm.snapshotJson();
-      if (json == null && attach) {
-        jvm.loadAgent(CompanionJar.agent(agentJar), null);
-        json = jvm.awaitSnapshotJson(5000, progress);
-      }
-      if (json == null) {
-        throw new CliException(
-            "pid "
-                + pid
-                + " has no timewait agent"
-                + (attach ? " after loading it" : " (use --attach to load it)"));
-      }
-      try {
-        result.add(reader.read(json, "pid " + pid));
-      } catch (SnapshotException e) {
-        throw new CliException(e.getMessage(), e);
-      }
     }
     return result;
   }

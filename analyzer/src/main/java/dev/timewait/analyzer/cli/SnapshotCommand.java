@@ -36,9 +36,6 @@ final class SnapshotCommand implements Callable<Integer> {
     String json;
     try (JvmConnection jvm = JvmConnection.attach(pid)) {
       json = jvm.snapshotJson();
-      if (jvm.startedConnector()) {
-        spec.commandLine().getErr().println(ConnectorNote.of(pid));
-      }
     }
     if (json == null) {
       throw new CliException(

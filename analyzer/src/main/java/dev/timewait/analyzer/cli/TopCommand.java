@@ -75,7 +75,7 @@ final class TopCommand implements Callable<Integer> {
     }
     List<Long> pids = new ArrayList<>(positionalPids);
     pids.addAll(optionPids);
-    try (JmxAgentSource source = new JmxAgentSource(pids)) {
+    try (AttachedAgentSource source = new AttachedAgentSource(pids)) {
       TopSampler sampler =
           new TopSampler(HostWindow.thisHost(new ArrayList<>()), source, Thresholds.defaults());
       if (batch || System.console() == null) {

@@ -50,6 +50,9 @@ class JvmCommandsTest {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx64m");
+    command.add("--add-exports");
+    command.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+    command.add("-Dfake.jar=" + fakeAgentJar());
     for (String arg : args) {
       if (arg.startsWith("-X")) {
         command.add(arg);
@@ -81,12 +84,7 @@ class JvmCommandsTest {
     Path jar = dir.resolve("fake-agent.jar");
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file, manifest)) {
-      for (String type :
-          new String[] {
-            FakeAgent.class.getName(),
-            FakeAgent.AgentMXBean.class.getName(),
-            FakeAgent.class.getName() + "$1"
-          }) {
+      for (String type : new String[] {FakeAgent.class.getName()}) {
         String name = type.replace('.', '/') + ".class";
         out.putNextEntry(new JarEntry(name));
         try (InputStream in = FakeAgent.class.getClassLoader().getResourceAsStream(name)) {
@@ -110,18 +108,12 @@ class JvmCommandsTest {
     assertEquals("com.example.Client.call(Client.java:42)", json.at("/sites/0/site").asText());
     assertEquals("web-1", json.at("/jvms/0/jvm/hostName").asText());
     assertEquals(123, json.at("/jvms/0/jvm/pid").asLong());
-    assertEquals(
-        "timewait: note: pid "
-            + pid
-            + " now runs the JDK's local JMX connector (connections from this host only); the JDK"
-            + " keeps it until the JVM exits",
-        report.errLine(),
-        "said once, by the command that started it");
+    assertEquals("", report.err(), "nothing to say: no connector was started");
 
     Path saved = dir.resolve("saved.json");
     CliRun snapshot = CliRun.of("snapshot", pid, "-o", saved.toString());
     assertEquals(0, snapshot.code(), snapshot.err());
-    assertEquals("", snapshot.err(), "the connector was running already");
+    assertEquals("", snapshot.err());
     assertEquals(Files.readString(served), Files.readString(saved));
 
     CliRun old = CliRun.of("snapshot", "--pid", pid);
@@ -157,7 +149,8 @@ class JvmCommandsTest {
     assertEquals("", changed.out(), "nothing claims success");
     assertTrue(
         changed.errLine().contains("not applied: interval=5s,maxSites=10"), changed.errLine());
-    assertTrue(changed.errLine().contains("with interval=10s,served="), changed.errLine());
+    assertTrue(
+        changed.errLine().contains("with served=" + served + ",interval=10s;"), changed.errLine());
 
     CliRun snapshot = CliRun.of("snapshot", pid);
     assertEquals(0, snapshot.code(), snapshot.err());

@@ -8,7 +8,9 @@ import dev.timewait.agent.internal.jmx.DescribedMBean;
 import dev.timewait.agent.internal.jmx.FindingsMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
 import dev.timewait.core.snapshot.SnapshotWriter;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,14 +22,18 @@ import javax.management.ObjectName;
  * The agent's one background thread. After {@code jmxDelay} (so that application servers can set up
  * JMX and logging first, and the application's start-up does not share the CPU with the agent) it
  * builds what it serves, starts the host sampler, listens for memory pressure and registers the
- * MBeans; then every interval it runs the periodic scans and writes the snapshot file. Its failures
- * are counted and never reach the application.
+ * MBeans; then every interval it runs the periodic scans and writes the snapshot file, and in
+ * between answers the snapshot requests of {@code timewait}. Its failures are counted and never
+ * reach the application.
  */
 public final class AgentBackground implements Runnable {
   static final String CLOSES_NAME = "dev.timewait:type=Closes";
   static final String AGENT_NAME = "dev.timewait:type=Agent";
   static final String HOST_NAME = "dev.timewait:type=Host";
   public static final String FINDINGS_NAME = "dev.timewait:type=Findings";
+
+  /** How often the thread looks for snapshot requests: the longest a command waits. */
+  static final long REQUEST_POLL_MILLIS = 200;
 
   /** What the thread serves: built on first use, off premain. */
   public static final class Parts {
@@ -73,6 +79,7 @@ public final class AgentBackground implements Runnable {
   private Parts parts;
   private MemoryPressure pressure;
   private volatile boolean stopped;
+  private SnapshotRequests requests;
   private Thread thread;
   private Thread shutdownHook;
 
@@ -85,6 +92,11 @@ public final class AgentBackground implements Runnable {
   }
 
   public void start() {
+    try {
+      requests = SnapshotRequests.open(Path.of(System.getProperty("java.io.tmpdir", "/tmp")));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("timewait: the agent cannot be asked for its snapshot: " + e);
+    }
     thread = new Thread(this, "timewait-agent");
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
@@ -125,13 +137,21 @@ public final class AgentBackground implements Runnable {
     }
     unregisterMBeans();
     writeSnapshot(p);
+    if (requests != null) {
+      requests.close();
+    }
+  }
+
+  /** The folder where commands ask for the snapshot, or null when there is none. */
+  public Path requestFolder() {
+    return requests == null ? null : requests.folder();
   }
 
   @Override
   public void run() {
     try {
       if (firstDelayMillis > 0) {
-        TimeUnit.MILLISECONDS.sleep(firstDelayMillis);
+        sleepAnswering(firstDelayMillis);
       }
       Parts p = parts();
       if (p.host != null) {
@@ -145,7 +165,7 @@ public final class AgentBackground implements Runnable {
       while (!stopped) {
         runPeriodic(p);
         writeSnapshot(p);
-        TimeUnit.MILLISECONDS.sleep(interval);
+        sleepAnswering(interval);
       }
     } catch (InterruptedException e) {
       // stop() or JVM exit
@@ -234,6 +254,31 @@ public final class AgentBackground implements Runnable {
       errors.record("MBean unregistration", t);
     }
     registered.clear();
+  }
+
+  /** Sleeps for {@code millis}, answering snapshot requests in between. */
+  private void sleepAnswering(long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (!stopped) {
+      answerRequests();
+      long left = (end - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(Math.min(left, REQUEST_POLL_MILLIS));
+    }
+  }
+
+  private void answerRequests() {
+    if (requests == null) {
+      return;
+    }
+    try {
+      requests.answer(
+          () -> SnapshotWriter.toJson(parts().snapshot.build(System.currentTimeMillis())));
+    } catch (Throwable t) {
+      errors.record("snapshot request", t);
+    }
   }
 
   private void writeSnapshot(Parts p) {
