@@ -110,10 +110,16 @@ public record ProcessScan(
     return new ProcessScan(processes, sockets, own, unavailable);
   }
 
-  /** The processes of each network namespace, by namespace inode, each list by pid. */
+  /**
+   * The processes of each network namespace, by namespace inode, each list by pid. Kernel threads
+   * (no command line) are left out: they hold no socket through a descriptor.
+   */
   public Map<Long, List<HostProcess>> byNamespace() {
     Map<Long, List<HostProcess>> namespaces = new TreeMap<>();
     for (HostProcess process : new TreeMap<>(processes).values()) {
+      if (process.commandLine() == null) {
+        continue;
+      }
       namespaces.computeIfAbsent(process.netns(), n -> new ArrayList<>()).add(process);
     }
     return namespaces;
