@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import dev.timewait.core.owners.OwnerKind;
 import dev.timewait.core.rules.Severity;
 import java.io.UncheckedIOException;
 
-/** The report as JSON ({@code timewait.report/1}); severities by their lower-case label. */
+/**
+ * The report as JSON ({@code timewait.report/1}); severities and owner kinds by their lower-case
+ * label.
+ */
 public final class JsonReport implements ReportRenderer {
 
   private static final ObjectMapper MAPPER =
@@ -22,6 +26,14 @@ public final class JsonReport implements ReportRenderer {
                         @Override
                         public String valueToString(Object value) {
                           return ((Severity) value).label();
+                        }
+                      })
+                  .addSerializer(
+                      OwnerKind.class,
+                      new ToStringSerializerBase(OwnerKind.class) {
+                        @Override
+                        public String valueToString(Object value) {
+                          return ((OwnerKind) value).label();
                         }
                       }));
 

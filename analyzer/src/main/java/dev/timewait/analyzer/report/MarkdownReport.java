@@ -1,6 +1,7 @@
 package dev.timewait.analyzer.report;
 
 import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.owners.Owner;
 import dev.timewait.core.rules.DestinationUse;
 import dev.timewait.core.rules.Finding;
 import dev.timewait.core.rules.Severity;
@@ -19,6 +20,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("Generated ").append(report.generatedAt()).append(" from ");
     md.append(esc(String.join("; ", report.sources()))).append(".\n\n");
     banner(md, report.findings());
+    owners(md, report);
     summary(md, report.findings());
     for (Finding finding : report.findings()) {
       finding(md, finding);
@@ -49,6 +51,55 @@ public final class MarkdownReport implements ReportRenderer {
             .append("\n\n");
       }
     }
+  }
+
+  /** Who owns the TIME_WAIT sockets, then the namespaces they were counted in. */
+  private static void owners(StringBuilder md, Report report) {
+    if (report.namespaces().isEmpty()) {
+      return;
+    }
+    md.append("## Who owns the TIME_WAIT sockets\n\n");
+    md.append("| Owner | Network namespace | TIME_WAIT | Share | How it was known |\n");
+    md.append("|---|---|---:|---:|---|\n");
+    int rows = 0;
+    for (Owner owner : report.owners()) {
+      if (rows++ == MAX_ROWS) {
+        md.append("| ... ").append(report.owners().size() - MAX_ROWS).append(" more | | | | |\n");
+        break;
+      }
+      md.append("| ")
+          .append(esc(OwnerText.owner(owner)))
+          .append(" | ")
+          .append(esc(OwnerText.netns(owner.netns())))
+          .append(" | ")
+          .append(owner.timeWait())
+          .append(" | ")
+          .append(percent(owner.share()))
+          .append(" | ")
+          .append(esc(OwnerText.how(owner)))
+          .append(" |\n");
+    }
+    md.append("\nShares are of the owner's own namespace.\n\n");
+    md.append("| Network namespace | TIME_WAIT | CLOSE_WAIT | Processes | Containers |");
+    md.append(" `tcp_tw_reuse` |\n|---|---:|---:|---|---|---|\n");
+    for (Report.Namespace ns : report.namespaces()) {
+      Object reuse = ns.settings().get("net.ipv4.tcp_tw_reuse");
+      md.append("| ")
+          .append(esc(OwnerText.netns(ns.netns())))
+          .append(ns.own() ? " (this one)" : "")
+          .append(" | ")
+          .append(ns.timeWait())
+          .append(" | ")
+          .append(ns.closeWait() == null ? "?" : ns.closeWait())
+          .append(" | ")
+          .append(esc(OwnerText.processes(ns.processes())))
+          .append(" | ")
+          .append(esc(OwnerText.containers(ns.containerIds())))
+          .append(" | ")
+          .append(reuse == null ? "unavailable" : reuse)
+          .append(" |\n");
+    }
+    md.append('\n');
   }
 
   private static void summary(StringBuilder md, List<Finding> findings) {
@@ -91,6 +142,9 @@ public final class MarkdownReport implements ReportRenderer {
       return;
     }
     md.append("## Host\n\n| | |\n|---|---|\n");
+    if (host.netns() != null) {
+      row(md, "Network namespace", OwnerText.netns(host.netns()));
+    }
     row(md, "Root", host.root());
     row(md, "Collector", host.collector());
     row(md, "OS", host.os());

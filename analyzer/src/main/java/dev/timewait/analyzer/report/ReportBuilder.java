@@ -5,6 +5,9 @@ import dev.timewait.core.host.KernelSettings;
 import dev.timewait.core.host.PortRange;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.match.MatchResult;
+import dev.timewait.core.owners.NamespaceOwners;
+import dev.timewait.core.owners.Owner;
+import dev.timewait.core.owners.OwnerKind;
 import dev.timewait.core.rules.AgentActivity;
 import dev.timewait.core.rules.AnalysisInput;
 import dev.timewait.core.rules.Destinations;
@@ -16,6 +19,7 @@ import dev.timewait.core.snapshot.SiteEndpoint;
 import dev.timewait.core.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +31,53 @@ public final class ReportBuilder {
 
   public static Report build(
       AnalysisInput input, List<Finding> findings, List<String> sources, Instant now) {
+    return build(input, findings, sources, now, List.of(), List.of());
+  }
+
+  /**
+   * A report with the owners of the host's TIME_WAIT sockets.
+   *
+   * @param namespaces per network namespace, its owners (empty when they were not sampled)
+   * @param ownersUnavailable what the owners' sampling could not read
+   */
+  public static Report build(
+      AnalysisInput input,
+      List<Finding> findings,
+      List<String> sources,
+      Instant now,
+      List<NamespaceOwners> namespaces,
+      List<String> ownersUnavailable) {
     List<String> unavailable = new ArrayList<>();
     Report.Host host = null;
     HostSample sample = input.host();
+    Long ownNetns = null;
+    List<Owner> owners = new ArrayList<>();
+    List<Report.Namespace> namespaceRows = new ArrayList<>();
+    for (NamespaceOwners ns : namespaces) {
+      if (ns.own()) {
+        ownNetns = ns.netns();
+      }
+      owners.addAll(ns.owners());
+      namespaceRows.add(namespace(ns));
+    }
+    owners.sort(
+        Comparator.comparing((Owner o) -> o.kind() == OwnerKind.UNKNOWN)
+            .thenComparing(Comparator.comparingLong(Owner::timeWait).reversed()));
     if (sample != null) {
       unavailable.addAll(sample.unavailable());
-      host = host(input, sample);
+      host = host(input, sample, ownNetns);
+    }
+    for (String line : ownersUnavailable) {
+      if (!unavailable.contains(line)) {
+        unavailable.add(line);
+      }
     }
     return new Report(
         Report.SCHEMA,
         now.toString(),
         sources,
+        owners,
+        namespaceRows,
         host,
         findings,
         sites(input),
@@ -47,9 +87,24 @@ public final class ReportBuilder {
         unavailable);
   }
 
-  private static Report.Host host(AnalysisInput input, HostSample sample) {
+  private static Report.Namespace namespace(NamespaceOwners ns) {
+    HostSample sample = ns.sample();
+    Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
+    return new Report.Namespace(
+        ns.netns(),
+        ns.own(),
+        ns.readThroughPid() == 0 ? null : ns.readThroughPid(),
+        ns.processes(),
+        ns.containerIds(),
+        ns.timeWait(),
+        closeWait,
+        settings(sample.settings()));
+  }
+
+  private static Report.Host host(AnalysisInput input, HostSample sample, Long netns) {
     Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
     return new Report.Host(
+        netns,
         sample.hostRoot(),
         sample.collector(),
         sample.os() == null ? null : sample.os().description(),
