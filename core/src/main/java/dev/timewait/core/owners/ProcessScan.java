@@ -101,12 +101,8 @@ public record ProcessScan(
               + " processes: open sockets not readable (another user's; run as root), so their"
               + " TIME_WAIT sockets are counted as unknown");
     }
-    Long own = null;
-    try {
-      own = netnsOf(Files.readSymbolicLink(root.resolve("/proc/self/ns/net")).toString());
-    } catch (IOException | RuntimeException e) {
-      // a captured tree has no /proc/self: every namespace is read through its processes
-    }
+    // a captured tree has no /proc/self: every namespace is then read through its processes
+    Long own = NetworkNamespaceName.inode(root);
     return new ProcessScan(processes, sockets, own, unavailable);
   }
 
