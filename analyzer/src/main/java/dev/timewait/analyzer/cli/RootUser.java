@@ -11,14 +11,21 @@ final class RootUser {
 
   static boolean isRoot() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          String[] ids = line.substring(4).strip().split("\\s+");
-          return ids.length > 1 && ids[1].equals("0");
-        }
-      }
+      return isRoot(Files.readString(Path.of("/proc/self/status")));
     } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * Whether a {@code /proc/PID/status} text has effective uid 0 (the second {@code Uid:} field).
+   */
+  static boolean isRoot(String status) {
+    for (String line : status.split("\n")) {
+      if (line.startsWith("Uid:")) {
+        String[] ids = line.substring(4).strip().split("\\s+");
+        return ids.length > 1 && ids[1].equals("0");
+      }
     }
     return false;
   }

@@ -150,6 +150,13 @@ class AllNetnsOwnersIT {
     assertTrue(run.errLine().contains("--all-netns reads this host"), run.err());
   }
 
+  @Test
+  void rootIsTheEffectiveUidNotTheRealOne() {
+    assertTrue(RootUser.isRoot("Name:\tjava\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n"));
+    assertFalse(RootUser.isRoot("Name:\tjava\nUid:\t0\t1000\t1000\t1000\n"));
+    assertFalse(RootUser.isRoot("Name:\tjava\n"));
+  }
+
   private void namespace(String name, int twReuse) throws Exception {
     run("ip", "netns", "add", name);
     namespaces.add(name);
