@@ -367,6 +367,7 @@ final class ReportCommand implements Callable<Integer> {
       if (fleet != null) {
         findings = fleet.withAgentFindings(findings);
       }
+      Map<Long, List<Finding>> namespaceFindings = ReportBuilder.findingsOf(namespaces, thresholds);
       Report report =
           ReportBuilder.build(
               input,
@@ -374,6 +375,7 @@ final class ReportCommand implements Callable<Integer> {
               sources,
               Instant.now(),
               namespaces,
+              namespaceFindings,
               owners == null ? List.of() : owners.unavailable());
       if (writeSysctl != null) {
         OutputFile.write(writeSysctl, SysctlDropIn.render(report));
@@ -386,7 +388,9 @@ final class ReportCommand implements Callable<Integer> {
       }
       write(ReportRenderer.forFormat(effective.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
-        for (Finding finding : findings) {
+        List<Finding> every = new ArrayList<>(findings);
+        namespaceFindings.values().forEach(every::addAll);
+        for (Finding finding : every) {
           if (Analyzer.isProblem(finding) && finding.severity().atLeast(failSeverity)) {
             return Main.EXIT_FINDINGS;
           }

@@ -424,6 +424,30 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td></tr>");
     }
     html.append("</table></div>\n");
+    boolean any = false;
+    for (Report.Namespace ns : report.namespaces()) {
+      for (Finding finding : ns.findings()) {
+        if (!any) {
+          html.append(
+              "<p>Findings of the other namespaces, on their own tables and sysctls:</p>"
+                  + "<div class=\"scroll\"><table><tr><th>Network namespace</th><th>Severity</th>"
+                  + "<th>Id</th><th>Title</th></tr>");
+          any = true;
+        }
+        html.append("<tr><td class=\"mono\">")
+            .append(esc(OwnerText.netns(ns.netns())))
+            .append("</td><td>")
+            .append(esc(finding.severity().label()))
+            .append("</td><td class=\"mono\">")
+            .append(esc(finding.id()))
+            .append("</td><td class=\"text\">")
+            .append(esc(finding.title()))
+            .append("</td></tr>");
+      }
+    }
+    if (any) {
+      html.append("</table></div>\n");
+    }
   }
 
   private static void ownership(StringBuilder html, Report report) {

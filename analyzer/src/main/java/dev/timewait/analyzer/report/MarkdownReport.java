@@ -100,6 +100,28 @@ public final class MarkdownReport implements ReportRenderer {
           .append(" |\n");
     }
     md.append('\n');
+    boolean any = false;
+    for (Report.Namespace ns : report.namespaces()) {
+      for (Finding finding : ns.findings()) {
+        if (!any) {
+          md.append("Findings of the other namespaces, on their own tables and sysctls:\n\n");
+          md.append("| Network namespace | Severity | Id | Title |\n|---|---|---|---|\n");
+          any = true;
+        }
+        md.append("| ")
+            .append(esc(OwnerText.netns(ns.netns())))
+            .append(" | ")
+            .append(label(finding.severity()))
+            .append(" | `")
+            .append(finding.id())
+            .append("` | ")
+            .append(esc(finding.title()))
+            .append(" |\n");
+      }
+    }
+    if (any) {
+      md.append('\n');
+    }
   }
 
   private static void summary(StringBuilder md, List<Finding> findings) {

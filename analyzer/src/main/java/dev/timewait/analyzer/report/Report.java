@@ -99,6 +99,9 @@ public record Report(
    * @param closeWait its CLOSE_WAIT sockets
    * @param settings its TIME_WAIT-related sysctls that are known (none when they could not be read
    *     inside it)
+   * @param destinations its client destination groups, most used first
+   * @param findings the rules' findings on its own table and sysctls, most severe first; empty for
+   *     the report's own namespace, whose findings are the report's
    */
   public record Namespace(
       Long netns,
@@ -108,11 +111,15 @@ public record Report(
       List<String> containerIds,
       long timeWait,
       Long closeWait,
-      Map<String, Object> settings) {
+      Map<String, Object> settings,
+      List<DestinationUse> destinations,
+      List<Finding> findings) {
 
     public Namespace {
       processes = List.copyOf(processes);
       containerIds = List.copyOf(containerIds);
+      destinations = List.copyOf(destinations);
+      findings = List.copyOf(findings);
     }
   }
 

@@ -10,10 +10,12 @@ import dev.timewait.core.owners.Owner;
 import dev.timewait.core.owners.OwnerKind;
 import dev.timewait.core.rules.AgentActivity;
 import dev.timewait.core.rules.AnalysisInput;
+import dev.timewait.core.rules.Analyzer;
 import dev.timewait.core.rules.Destinations;
 import dev.timewait.core.rules.Finding;
 import dev.timewait.core.rules.SiteRate;
 import dev.timewait.core.rules.SnapshotMatch;
+import dev.timewait.core.rules.Thresholds;
 import dev.timewait.core.snapshot.JvmInfo;
 import dev.timewait.core.snapshot.SiteEndpoint;
 import dev.timewait.core.snapshot.Snapshot;
@@ -31,13 +33,15 @@ public final class ReportBuilder {
 
   public static Report build(
       AnalysisInput input, List<Finding> findings, List<String> sources, Instant now) {
-    return build(input, findings, sources, now, List.of(), List.of());
+    return build(input, findings, sources, now, List.of(), Map.of(), List.of());
   }
 
   /**
    * A report with the owners of the host's TIME_WAIT sockets.
    *
    * @param namespaces per network namespace, its owners (empty when they were not sampled)
+   * @param namespaceFindings the findings of each namespace other than the report's own, by its
+   *     inode (see {@link #findingsOf})
    * @param ownersUnavailable what the owners' sampling could not read
    */
   public static Report build(
@@ -46,6 +50,7 @@ public final class ReportBuilder {
       List<String> sources,
       Instant now,
       List<NamespaceOwners> namespaces,
+      Map<Long, List<Finding>> namespaceFindings,
       List<String> ownersUnavailable) {
     List<String> unavailable = new ArrayList<>();
     Report.Host host = null;
@@ -58,7 +63,13 @@ public final class ReportBuilder {
         ownNetns = ns.netns();
       }
       owners.addAll(ns.owners());
-      namespaceRows.add(namespace(ns));
+      namespaceRows.add(
+          namespace(
+              ns,
+              AnalysisInput.ofHost(ns.sample(), input.thresholds()),
+              ns.own() || ns.netns() == null
+                  ? List.of()
+                  : namespaceFindings.getOrDefault(ns.netns(), List.of())));
     }
     owners.sort(
         Comparator.comparing((Owner o) -> o.kind() == OwnerKind.UNKNOWN)
@@ -87,7 +98,24 @@ public final class ReportBuilder {
         unavailable);
   }
 
-  private static Report.Namespace namespace(NamespaceOwners ns) {
+  /**
+   * The findings of each namespace other than the report's own, by inode: the standard rules on its
+   * own table and sysctls, without agent data (a JVM's snapshot is the report's).
+   */
+  public static Map<Long, List<Finding>> findingsOf(
+      List<NamespaceOwners> namespaces, Thresholds thresholds) {
+    Map<Long, List<Finding>> findings = new LinkedHashMap<>();
+    for (NamespaceOwners ns : namespaces) {
+      if (!ns.own() && ns.netns() != null) {
+        findings.put(
+            ns.netns(), Analyzer.standard().analyze(AnalysisInput.ofHost(ns.sample(), thresholds)));
+      }
+    }
+    return findings;
+  }
+
+  private static Report.Namespace namespace(
+      NamespaceOwners ns, AnalysisInput input, List<Finding> findings) {
     HostSample sample = ns.sample();
     Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
     return new Report.Namespace(
@@ -98,7 +126,9 @@ public final class ReportBuilder {
         ns.containerIds(),
         ns.timeWait(),
         closeWait,
-        settings(sample.settings()));
+        settings(sample.settings()),
+        Destinations.of(input),
+        findings);
   }
 
   private static Report.Host host(AnalysisInput input, HostSample sample, Long netns) {

@@ -73,6 +73,16 @@ class AllNetnsOwnersIT {
       Files.copy(in, script);
     }
     namespace(nsPython, 0);
+    // a small port range in one namespace only: 201 of its 300 ports in use is a finding there
+    run(
+        "ip",
+        "netns",
+        "exec",
+        nsPython,
+        "sysctl",
+        "-q",
+        "-w",
+        "net.ipv4.ip_local_port_range=40000 40299");
     namespace(nsJava, 1);
 
     awaitLine(start(nsPython, "python3", script.toString(), "server", "" + PORT), "listening");
@@ -131,6 +141,17 @@ class AllNetnsOwnersIT {
           0, namespace(report, pythonNetns).get("settings").get("net.ipv4.tcp_tw_reuse").asInt());
       assertEquals(
           1, namespace(report, javaNetns).get("settings").get("net.ipv4.tcp_tw_reuse").asInt());
+      assertEquals(
+          "40000 40299",
+          namespace(report, pythonNetns)
+              .get("settings")
+              .get("net.ipv4.ip_local_port_range")
+              .asText());
+      // and so are its findings: the port range is nearly spent in the Python client's namespace
+      assertTrue(
+          findingIds(namespace(report, pythonNetns)).contains("PORT_EXHAUSTION_RISK"),
+          namespace(report, pythonNetns).toString());
+      assertFalse(findingIds(namespace(report, javaNetns)).contains("PORT_EXHAUSTION_RISK"));
 
       CliRun markdown = CliRun.of("report", "--all-netns", "-d", "0", "--snapshot", "" + snapshot);
       assertEquals(0, markdown.code(), markdown.err());
@@ -139,6 +160,7 @@ class AllNetnsOwnersIT {
       assertEquals(
           "| Owner | Network namespace | TIME_WAIT | Share | How it was known |", firstTable);
       assertTrue(markdown.out().contains("| python3 (pid " + python.pid() + ") | net:"));
+      assertTrue(markdown.out().contains("| `PORT_EXHAUSTION_RISK` |"), markdown.out());
       jvm.send("stop");
     }
   }
@@ -224,6 +246,12 @@ class AllNetnsOwnersIT {
       }
     }
     throw new AssertionError("no namespace " + netns + " in " + report.get("namespaces"));
+  }
+
+  private static List<String> findingIds(JsonNode namespace) {
+    List<String> ids = new ArrayList<>();
+    namespace.get("findings").forEach(f -> ids.add(f.get("id").asText()));
+    return ids;
   }
 
   private static List<JsonNode> owners(JsonNode report, long netns) {
