@@ -48,7 +48,11 @@ public final class HostOwnership {
     return new HostOwnership(HostRoot.live(), allNamespaces, new NsenterSysctls());
   }
 
-  /** Samples who holds which sockets now, for the estimates of the final {@link #owners}. */
+  /**
+   * Samples who holds which sockets now, for the estimates of the final {@link #owners}: the tables
+   * and descriptors only, without the namespaces' sysctls, and without lines for what it could not
+   * read (only the final sample's are the report's).
+   */
   public void sample() {
     read(List.of(), false);
   }
@@ -82,13 +86,13 @@ public final class HostOwnership {
   /** The site a matched 4-tuple belongs to. */
   private record Exact(Snapshot snapshot, RecentClose close) {}
 
-  private List<NamespaceOwners> read(List<Snapshot> snapshots, boolean matchSnapshots) {
+  private List<NamespaceOwners> read(List<Snapshot> snapshots, boolean last) {
     ProcessScan scan = ProcessScan.read(root);
     List<String> lines = new ArrayList<>(scan.unavailable());
     Map<Long, List<HostProcess>> namespaces = scan.byNamespace();
     Long own = scan.ownNetns();
     Map<Long, Map<SocketPair, Exact>> exact =
-        matchSnapshots ? exactByNamespace(scan, snapshots, lines) : new HashMap<>();
+        last ? exactByNamespace(scan, snapshots, lines) : new HashMap<>();
     List<NamespaceOwners> result = new ArrayList<>();
     if (!allNamespaces || own == null && namespaces.isEmpty()) {
       List<HostProcess> processes =
@@ -104,13 +108,15 @@ public final class HostOwnership {
         NamespaceOwners ns =
             own != null && own == netns
                 ? readNamespace(netns, true, 0, root, entry.getValue(), scan, matches, lines)
-                : readOther(netns, entry.getValue(), scan, matches, lines);
+                : readOther(netns, entry.getValue(), scan, matches, last, lines);
         if (ns != null) {
           result.add(ns);
         }
       }
     }
-    note(lines);
+    if (last) {
+      note(lines);
+    }
     return result;
   }
 
@@ -120,6 +126,7 @@ public final class HostOwnership {
       List<HostProcess> processes,
       ProcessScan scan,
       Map<SocketPair, Exact> matches,
+      boolean withSysctls,
       List<String> lines) {
     for (HostProcess reader : processes) {
       if (!Files.exists(root.resolve("/proc/" + reader.pid() + "/net/tcp"))) {
@@ -127,7 +134,9 @@ public final class HostOwnership {
       }
       List<String> namespaceLines = new ArrayList<>();
       Map<String, String> values =
-          sysctls.read(reader.pid(), SysctlReader.NAMESPACE_FILES, namespaceLines);
+          withSysctls
+              ? sysctls.read(reader.pid(), SysctlReader.NAMESPACE_FILES, namespaceLines)
+              : Map.of();
       HostRoot view = root.networkNamespaceOf(reader.pid(), values);
       NamespaceOwners ns =
           readNamespace(netns, false, reader.pid(), view, processes, scan, matches, namespaceLines);
