@@ -57,14 +57,20 @@ public record ProcessScan(
     int unreadable = 0;
     int fdsUnreadable = 0;
     for (long pid : pids(root)) {
-      Long netns = netnsOf(root, pid);
-      if (netns == null) {
-        if (gone(root, pid)) {
-          exited.add(pid);
-        } else {
-          unreadable++;
-        }
+      Long netns;
+      try {
+        netns =
+            netnsOf(Files.readSymbolicLink(root.resolve("/proc/" + pid + "/ns/net")).toString());
+      } catch (AccessDeniedException e) {
+        unreadable++;
         continue;
+      } catch (IOException | RuntimeException e) {
+        // gone, or a zombie, whose namespaces are already released
+        exited.add(pid);
+        continue;
+      }
+      if (netns == null) {
+        continue; // not a namespace link: nothing to attribute
       }
       String name = root.readLine("/proc/" + pid + "/comm");
       HostProcess process =
@@ -93,17 +99,22 @@ public record ProcessScan(
     }
     if (unreadable > 0) {
       unavailable.add(
-          unreadable + " processes: network namespace not readable (another user's; run as root)");
+          countOfProcesses(unreadable)
+              + ": network namespace not readable (another user's; run as root)");
     }
     if (fdsUnreadable > 0) {
       unavailable.add(
-          fdsUnreadable
-              + " processes: open sockets not readable (another user's; run as root), so their"
-              + " TIME_WAIT sockets are counted as unknown");
+          countOfProcesses(fdsUnreadable)
+              + ": open sockets not readable (another user's; run as root), so their TIME_WAIT"
+              + " sockets are counted as unknown");
     }
     // a captured tree has no /proc/self: every namespace is then read through its processes
     Long own = NetworkNamespaceName.inode(root);
     return new ProcessScan(processes, sockets, own, unavailable);
+  }
+
+  private static String countOfProcesses(int count) {
+    return count + (count == 1 ? " process" : " processes");
   }
 
   /**
@@ -139,14 +150,6 @@ public record ProcessScan(
 
   private static boolean gone(HostRoot root, long pid) {
     return !Files.isDirectory(root.resolve("/proc/" + pid));
-  }
-
-  private static Long netnsOf(HostRoot root, long pid) {
-    try {
-      return netnsOf(Files.readSymbolicLink(root.resolve("/proc/" + pid + "/ns/net")).toString());
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
   }
 
   /** The inode in a {@code net:[4026531840]} link, or null. */
