@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names the owner of every TIME_WAIT socket of a host, per network namespace: the reader's own
@@ -31,6 +32,9 @@ public final class HostOwnership {
   private final NamespaceSysctls sysctls;
   private final OwnerMemory memory = new OwnerMemory();
   private final List<String> unavailable = new ArrayList<>();
+
+  /** The namespaces seen at the samples within the window, with their processes then. */
+  private final Map<Long, List<HostProcess>> seen = new ConcurrentHashMap<>();
 
   /**
    * @param root the host ({@link HostRoot#live()}) or a captured tree with {@code /proc/PID}
@@ -115,7 +119,19 @@ public final class HostOwnership {
       }
     }
     if (last) {
+      for (Map.Entry<Long, List<HostProcess>> gone : seen.entrySet()) {
+        if (allNamespaces && !namespaces.containsKey(gone.getKey())) {
+          lines.add(
+              "network namespace "
+                  + gone.getKey()
+                  + ": gone during the window (its processes "
+                  + labels(gone.getValue())
+                  + " exited); left out");
+        }
+      }
       note(lines);
+    } else {
+      seen.putAll(namespaces);
     }
     return result;
   }
@@ -206,6 +222,14 @@ public final class HostOwnership {
     }
     return new NamespaceOwners(
         netns, own, readerPid, processes, sample, sockets.timeWait.size(), tally.owners());
+  }
+
+  private static String labels(List<HostProcess> processes) {
+    List<String> labels = new ArrayList<>();
+    for (HostProcess process : processes) {
+      labels.add(process.label());
+    }
+    return String.join(", ", labels);
   }
 
   private static HostProcess holder(ProcessScan scan, long inode) {

@@ -10,6 +10,7 @@ import dev.timewait.testing.HostTreeBuilder;
 import dev.timewait.testing.KernelTcpTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,29 @@ class HostOwnershipTest {
                 + " read; left out"),
         lines.toString());
     assertEquals(5, sum(ns(all, NS_A)));
+  }
+
+  @Test
+  void aNamespaceGoneDuringTheWindowIsNamedWithItsProcesses() throws Exception {
+    host();
+    HostTreeBuilder.in(dir).process(400, "sleep", "", 4026532003L);
+    HostTreeBuilder.in(dir).tablesIn("/proc/400/net").listen(7000).build();
+    HostOwnership ownership = new HostOwnership(HostRoot.of(dir), true, sysctls);
+    ownership.sample();
+    try (var files = Files.walk(dir.resolve("proc/400"))) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+
+    List<NamespaceOwners> all = ownership.owners(List.of());
+
+    assertEquals(List.of(NS_A, NS_B), all.stream().map(NamespaceOwners::netns).toList());
+    assertTrue(
+        ownership
+            .unavailable()
+            .contains(
+                "network namespace 4026532003: gone during the window (its processes 400 sleep"
+                    + " exited); left out"),
+        ownership.unavailable().toString());
   }
 
   @Test
