@@ -108,15 +108,8 @@ public final class MarkdownReport implements ReportRenderer {
           md.append("| Network namespace | Severity | Id | Title |\n|---|---|---|---|\n");
           any = true;
         }
-        md.append("| ")
-            .append(esc(OwnerText.netns(ns.netns())))
-            .append(" | ")
-            .append(label(finding.severity()))
-            .append(" | `")
-            .append(finding.id())
-            .append("` | ")
-            .append(esc(finding.title()))
-            .append(" |\n");
+        md.append("| ").append(esc(OwnerText.netns(ns.netns()))).append(' ');
+        findingRow(md, finding);
       }
     }
     if (any) {
@@ -127,15 +120,20 @@ public final class MarkdownReport implements ReportRenderer {
   private static void summary(StringBuilder md, List<Finding> findings) {
     md.append("## Findings\n\n| Severity | Id | Title |\n|---|---|---|\n");
     for (Finding finding : findings) {
-      md.append("| ")
-          .append(label(finding.severity()))
-          .append(" | `")
-          .append(finding.id())
-          .append("` | ")
-          .append(esc(finding.title()))
-          .append(" |\n");
+      findingRow(md, finding);
     }
     md.append('\n');
+  }
+
+  /** {@code | SEVERITY | `ID` | title |} and the line's end. */
+  private static void findingRow(StringBuilder md, Finding finding) {
+    md.append("| ")
+        .append(label(finding.severity()))
+        .append(" | `")
+        .append(finding.id())
+        .append("` | ")
+        .append(esc(finding.title()))
+        .append(" |\n");
   }
 
   private static void finding(StringBuilder md, Finding finding) {
