@@ -7,9 +7,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A client JVM that opens and closes {@code count} connections to {@code 127.0.0.1:port}, closing
- * first, prints {@code done} and waits for a line on stdin: its TIME_WAIT sockets sit in its own
- * network namespace.
+ * A client JVM that holds one connection to {@code 127.0.0.1:port} open, opens and closes {@code
+ * count} more, closing first, prints {@code done} and waits for a line on stdin: its TIME_WAIT
+ * sockets sit in its own network namespace, beside the connection that names it as their owner.
  */
 public final class OwnersChurnClient {
 
@@ -18,6 +18,8 @@ public final class OwnersChurnClient {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     int count = Integer.parseInt(args[1]);
+    Socket kept = new Socket();
+    kept.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     for (int i = 0; i < count; i++) {
       Socket socket = new Socket();
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
@@ -26,5 +28,6 @@ public final class OwnersChurnClient {
     }
     System.out.println("done");
     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    kept.close();
   }
 }
