@@ -32,6 +32,7 @@ public final class HostTreeBuilder {
   private final Path dir;
   private final List<String> tcp = new ArrayList<>();
   private final List<String> tcp6 = new ArrayList<>();
+  private String tableDir = "/proc/net";
 
   private HostTreeBuilder(Path dir) {
     this.dir = dir;
@@ -143,7 +144,52 @@ public final class HostTreeBuilder {
    */
   public HostTreeBuilder socket(
       int state, String localIp, int localPort, String remoteIp, int remotePort) {
-    return socket(state, localIp, localPort, remoteIp, remotePort, 60);
+    return socket(state, localIp, localPort, remoteIp, remotePort, 60, 0);
+  }
+
+  /**
+   * A socket in {@code state} with {@code inode}, which a process's {@code fd} link names (see
+   * {@link #process}).
+   */
+  public HostTreeBuilder socket(
+      int state, String localIp, int localPort, String remoteIp, int remotePort, long inode) {
+    return socket(state, localIp, localPort, remoteIp, remotePort, 60, inode);
+  }
+
+  /**
+   * Writes the connection tables into {@code hostDir} instead of {@code /proc/net}: {@code
+   * /proc/PID/net} for a process's network namespace.
+   */
+  public HostTreeBuilder tablesIn(String hostDir) {
+    tableDir = hostDir;
+    return this;
+  }
+
+  /**
+   * A process {@code /proc/PID}: its {@code comm}, {@code cmdline}, {@code cgroup} (empty for
+   * none), the {@code ns/net} link to {@code net:[netns]} and one {@code fd} link per socket inode.
+   */
+  public HostTreeBuilder process(
+      long pid, String comm, String cgroup, long netns, long... socketInodes) {
+    String proc = "/proc/" + pid;
+    file(proc + "/comm", comm + "\n");
+    file(proc + "/cmdline", comm + "\0--flag\0");
+    file(proc + "/cgroup", cgroup);
+    try {
+      Path ns = dir.resolve(proc.substring(1) + "/ns");
+      Files.createDirectories(ns);
+      Files.createSymbolicLink(ns.resolve("net"), Path.of("net:[" + netns + "]"));
+      Path fd = dir.resolve(proc.substring(1) + "/fd");
+      Files.createDirectories(fd);
+      Files.createSymbolicLink(fd.resolve("0"), Path.of("pipe:[" + pid + "]"));
+      for (int i = 0; i < socketInodes.length; i++) {
+        Files.createSymbolicLink(
+            fd.resolve(String.valueOf(3 + i)), Path.of("socket:[" + socketInodes[i] + "]"));
+      }
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private HostTreeBuilder socket(
@@ -152,7 +198,8 @@ public final class HostTreeBuilder {
       int localPort,
       String remoteIp,
       int remotePort,
-      double remainingSeconds) {
+      double remainingSeconds,
+      long inode) {
     byte[] local = literal(localIp);
     byte[] remote = literal(remoteIp);
     List<String> rows = local.length == 4 ? tcp : tcp6;
@@ -163,14 +210,15 @@ public final class HostTreeBuilder {
     rows.add(
         String.format(
             Locale.ROOT,
-            "%4d: %s:%04X %s:%04X %02X 00000000:00000000 %s 00000000     0        0 0 3 0",
+            "%4d: %s:%04X %s:%04X %02X 00000000:00000000 %s 00000000     0        0 %d 3 0",
             rows.size(),
             hexWords(local),
             localPort,
             hexWords(remote),
             remotePort,
             state,
-            timer));
+            timer,
+            inode));
     return this;
   }
 
@@ -183,7 +231,7 @@ public final class HostTreeBuilder {
   public HostTreeBuilder timeWait(
       String localIp, int localPort, String remoteIp, int remotePort, double remainingSeconds) {
     return socket(
-        KernelTcpTable.TIME_WAIT, localIp, localPort, remoteIp, remotePort, remainingSeconds);
+        KernelTcpTable.TIME_WAIT, localIp, localPort, remoteIp, remotePort, remainingSeconds, 0);
   }
 
   /**
@@ -221,8 +269,8 @@ public final class HostTreeBuilder {
   public Path build() {
     String header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when\n";
     if (!tcp.isEmpty() || !tcp6.isEmpty()) {
-      file("/proc/net/tcp", header + String.join("\n", tcp) + (tcp.isEmpty() ? "" : "\n"));
-      file("/proc/net/tcp6", header + String.join("\n", tcp6) + (tcp6.isEmpty() ? "" : "\n"));
+      file(tableDir + "/tcp", header + String.join("\n", tcp) + (tcp.isEmpty() ? "" : "\n"));
+      file(tableDir + "/tcp6", header + String.join("\n", tcp6) + (tcp6.isEmpty() ? "" : "\n"));
     }
     return dir;
   }

@@ -182,6 +182,17 @@ class PrometheusExporterIT {
         double confirmed = m.value("timewait_host_confirmed_time_wait_sockets", Map.of());
         assertTrue(confirmed >= 0 && confirmed <= 20, "confirmed " + confirmed);
         assertTrue(m.value("timewait_host_time_wait_sockets", Map.of()) >= confirmed);
+        // the host figures say which network namespace they are of: this JVM's (the child's)
+        String netns =
+            Files.readString(Path.of("/proc/sys/kernel/hostname")).strip()
+                + "/"
+                + Files.readSymbolicLink(Path.of("/proc/" + child.pid() + "/ns/net"))
+                    .toString()
+                    .replaceAll("\\D", "");
+        assertEquals(
+            1,
+            m.value("timewait_host_network_namespace", Map.of("netns", netns)),
+            m.samples.toString());
       }
 
       assertEquals("counter", m.types.get("timewait_closes_total"));

@@ -12,6 +12,9 @@ import dev.timewait.analyzer.report.SysctlDropIn;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.linux.LinuxProcCollector;
+import dev.timewait.core.owners.HostOwnership;
+import dev.timewait.core.owners.NamespaceOwners;
+import dev.timewait.core.owners.NamespaceSysctls;
 import dev.timewait.core.rules.AnalysisInput;
 import dev.timewait.core.rules.Analyzer;
 import dev.timewait.core.rules.Finding;
@@ -170,6 +173,13 @@ final class ReportCommand implements Callable<Integer> {
   boolean allJvms;
 
   @Option(
+      names = "--all-netns",
+      description =
+          "As root: count the owners, TIME_WAIT and sysctls of every network namespace that has a"
+              + " process (containers, pods), not only this one.")
+  boolean allNetns;
+
+  @Option(
       names = "--attach",
       description = "With a PID or --all-jvms: load the agent first where it is absent.")
   boolean attach;
@@ -274,6 +284,14 @@ final class ReportCommand implements Callable<Integer> {
     if (attach && pids.isEmpty() && !allJvms) {
       throw new CliException("--attach needs the PID of a JVM or --all-jvms");
     }
+    if (allNetns && (noHost || prometheus != null && hostRoot == null)) {
+      throw new CliException("--all-netns reads this host: it excludes --no-host and --prometheus");
+    }
+    if (allNetns && hostRoot == null && !RootUser.isRoot()) {
+      throw new CliException(
+          "--all-netns needs root (it reads other processes' sockets and enters their network"
+              + " namespaces); run it with sudo, or leave it out to report this namespace only");
+    }
     Format effective = effectiveFormat();
     if (out != null) {
       OutputFile.check(out);
@@ -313,8 +331,12 @@ final class ReportCommand implements Callable<Integer> {
             spec.commandLine().getErr(),
             progress)) {
       List<Snapshot> atStart = jvms.read(reader, progress);
+      HostOwnership owners = owners(collector);
       HostWindow host = new HostWindow(collector);
       host.start();
+      if (owners != null) {
+        owners.sample();
+      }
       Instant begin = Instant.now();
       Instant endAt = begin.plus(window);
       while (!window.isZero() && Instant.now().isBefore(endAt)) {
@@ -328,6 +350,9 @@ final class ReportCommand implements Callable<Integer> {
         sleep(Math.min(left, COUNTER_INTERVAL.toMillis()));
         if (Instant.now().isBefore(endAt)) {
           host.sampleCounters();
+          if (owners != null) {
+            owners.sample();
+          }
         }
       }
       host.end(window.isZero());
@@ -341,13 +366,27 @@ final class ReportCommand implements Callable<Integer> {
         starts.addAll(fleet.atStart());
       }
       AnalysisInput input = host.input(all, starts, thresholds, progress);
+      List<NamespaceOwners> namespaces = List.of();
+      if (owners != null) {
+        progress.show("naming the owners of the TIME_WAIT sockets ...");
+        namespaces = owners.owners(all);
+      }
       progress.done();
       List<Finding> findings = Analyzer.standard().analyze(input);
       refuseUnreadableHostRoot(findings);
       if (fleet != null) {
         findings = fleet.withAgentFindings(findings);
       }
-      Report report = ReportBuilder.build(input, findings, sources, Instant.now());
+      Map<Long, List<Finding>> namespaceFindings = ReportBuilder.findingsOf(namespaces, thresholds);
+      Report report =
+          ReportBuilder.build(
+              input,
+              findings,
+              sources,
+              Instant.now(),
+              namespaces,
+              namespaceFindings,
+              owners == null ? List.of() : owners.unavailable());
       if (writeSysctl != null) {
         OutputFile.write(writeSysctl, SysctlDropIn.render(report));
       }
@@ -359,7 +398,9 @@ final class ReportCommand implements Callable<Integer> {
       }
       write(ReportRenderer.forFormat(effective.name().toLowerCase(Locale.ROOT)).render(report));
       if (failSeverity != null) {
-        for (Finding finding : findings) {
+        List<Finding> every = new ArrayList<>(findings);
+        namespaceFindings.values().forEach(every::addAll);
+        for (Finding finding : every) {
           if (Analyzer.isProblem(finding) && finding.severity().atLeast(failSeverity)) {
             return Main.EXIT_FINDINGS;
           }
@@ -367,6 +408,26 @@ final class ReportCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * Who owns the TIME_WAIT sockets: sampled on this host when it is read through {@code /proc}, and
+   * in a captured tree only when {@code --all-netns} asks for its {@code /proc/PID} folders.
+   */
+  private HostOwnership owners(HostCollector collector) {
+    if (!(collector instanceof LinuxProcCollector)) {
+      return null;
+    }
+    if (hostRoot == null) {
+      return HostOwnership.live(allNetns);
+    }
+    if (!allNetns || captured != null) {
+      return null;
+    }
+    return new HostOwnership(
+        HostRoot.of(hostRoot),
+        true,
+        NamespaceSysctls.unavailable("a captured tree keeps no namespace's sysctls"));
   }
 
   /** {@code --format}, else the one the {@code --out} file's extension names, else Markdown. */

@@ -1,6 +1,7 @@
 package dev.timewait.analyzer.report;
 
 import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.owners.Owner;
 import dev.timewait.core.rules.Analyzer;
 import dev.timewait.core.rules.DestinationUse;
 import dev.timewait.core.rules.Finding;
@@ -167,6 +168,7 @@ public final class HtmlReport implements ReportRenderer {
             .append("</div></div>\n");
       }
     }
+    owners(html, report);
     html.append("<h2>Findings</h2>\n");
     for (Finding finding : report.findings()) {
       finding(html, finding);
@@ -233,6 +235,9 @@ public final class HtmlReport implements ReportRenderer {
       return;
     }
     html.append("<h2>Host</h2><div class=\"scroll\"><table class=\"kv\">");
+    if (host.netns() != null) {
+      row(html, "Network namespace", OwnerText.netns(host.netns()));
+    }
     row(html, "Root", host.root());
     row(html, "Collector", host.collector());
     row(html, "OS", host.os());
@@ -371,6 +376,77 @@ public final class HtmlReport implements ReportRenderer {
     html.append(title).append('\n');
     for (String frame : stack) {
       html.append("    at ").append(esc(frame)).append('\n');
+    }
+  }
+
+  /** Who owns the TIME_WAIT sockets, then the namespaces they were counted in. */
+  private static void owners(StringBuilder html, Report report) {
+    if (report.namespaces().isEmpty()) {
+      return;
+    }
+    html.append(
+        "<h2>Who owns the TIME_WAIT sockets</h2><div class=\"scroll\"><table><tr><th>Owner</th>"
+            + "<th>Network namespace</th><th>TIME_WAIT</th><th>Share</th>"
+            + "<th>How it was known</th></tr>");
+    for (Owner owner : report.owners()) {
+      html.append("<tr><td class=\"mono frame\">")
+          .append(frame(OwnerText.owner(owner)))
+          .append("</td><td class=\"mono\">")
+          .append(esc(OwnerText.netns(owner.netns())))
+          .append("</td><td class=\"n\">")
+          .append(owner.timeWait())
+          .append("</td><td class=\"n\">")
+          .append(MarkdownReport.percent(owner.share()))
+          .append("</td><td class=\"text\">")
+          .append(esc(OwnerText.how(owner)))
+          .append("</td></tr>");
+    }
+    html.append("</table></div>\n<p>Shares are of the owner's own namespace.</p>\n");
+    html.append(
+        "<div class=\"scroll\"><table><tr><th>Network namespace</th><th>TIME_WAIT</th>"
+            + "<th>CLOSE_WAIT</th><th>Processes</th><th>Containers</th>"
+            + "<th>tcp_tw_reuse</th></tr>");
+    for (Report.Namespace ns : report.namespaces()) {
+      Object reuse = ns.settings().get("net.ipv4.tcp_tw_reuse");
+      html.append("<tr><td class=\"mono\">")
+          .append(esc(OwnerText.netns(ns.netns())))
+          .append(ns.own() ? " (this one)" : "")
+          .append("</td><td class=\"n\">")
+          .append(ns.timeWait())
+          .append("</td><td class=\"n\">")
+          .append(ns.closeWait() == null ? "?" : ns.closeWait())
+          .append("</td><td class=\"text\">")
+          .append(esc(OwnerText.processes(ns.processes())))
+          .append("</td><td class=\"mono\">")
+          .append(esc(OwnerText.containers(ns.containerIds())))
+          .append("</td><td class=\"n\">")
+          .append(reuse == null ? "unavailable" : esc(String.valueOf(reuse)))
+          .append("</td></tr>");
+    }
+    html.append("</table></div>\n");
+    boolean any = false;
+    for (Report.Namespace ns : report.namespaces()) {
+      for (Finding finding : ns.findings()) {
+        if (!any) {
+          html.append(
+              "<p>Findings of the other namespaces, on their own tables and sysctls:</p>"
+                  + "<div class=\"scroll\"><table><tr><th>Network namespace</th><th>Severity</th>"
+                  + "<th>Id</th><th>Title</th></tr>");
+          any = true;
+        }
+        html.append("<tr><td class=\"mono\">")
+            .append(esc(OwnerText.netns(ns.netns())))
+            .append("</td><td>")
+            .append(esc(finding.severity().label()))
+            .append("</td><td class=\"mono\">")
+            .append(esc(finding.id()))
+            .append("</td><td class=\"text\">")
+            .append(esc(finding.title()))
+            .append("</td></tr>");
+      }
+    }
+    if (any) {
+      html.append("</table></div>\n");
     }
   }
 

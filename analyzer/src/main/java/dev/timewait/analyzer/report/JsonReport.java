@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializerBase;
+import dev.timewait.core.owners.OwnerKind;
 import dev.timewait.core.rules.Severity;
 import java.io.UncheckedIOException;
+import java.util.function.Function;
 
-/** The report as JSON ({@code timewait.report/1}); severities by their lower-case label. */
+/**
+ * The report as JSON ({@code timewait.report/1}); severities and owner kinds by their lower-case
+ * label.
+ */
 public final class JsonReport implements ReportRenderer {
 
   private static final ObjectMapper MAPPER =
@@ -16,14 +21,18 @@ public final class JsonReport implements ReportRenderer {
           .enable(SerializationFeature.INDENT_OUTPUT)
           .registerModule(
               new SimpleModule("timewait-labels")
-                  .addSerializer(
-                      Severity.class,
-                      new ToStringSerializerBase(Severity.class) {
-                        @Override
-                        public String valueToString(Object value) {
-                          return ((Severity) value).label();
-                        }
-                      }));
+                  .addSerializer(Severity.class, byLabel(Severity.class, Severity::label))
+                  .addSerializer(OwnerKind.class, byLabel(OwnerKind.class, OwnerKind::label)));
+
+  /** Writes a value of {@code type} as the text {@code label} gives it. */
+  private static <T> ToStringSerializerBase byLabel(Class<T> type, Function<T, String> label) {
+    return new ToStringSerializerBase(type) {
+      @Override
+      public String valueToString(Object value) {
+        return label.apply(type.cast(value));
+      }
+    };
+  }
 
   @Override
   public String render(Report report) {

@@ -1,6 +1,7 @@
 package dev.timewait.analyzer.report;
 
 import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.owners.Owner;
 import dev.timewait.core.rules.DestinationUse;
 import dev.timewait.core.rules.Finding;
 import dev.timewait.core.rules.Severity;
@@ -19,6 +20,7 @@ public final class MarkdownReport implements ReportRenderer {
     md.append("Generated ").append(report.generatedAt()).append(" from ");
     md.append(esc(String.join("; ", report.sources()))).append(".\n\n");
     banner(md, report.findings());
+    owners(md, report);
     summary(md, report.findings());
     for (Finding finding : report.findings()) {
       finding(md, finding);
@@ -51,18 +53,87 @@ public final class MarkdownReport implements ReportRenderer {
     }
   }
 
-  private static void summary(StringBuilder md, List<Finding> findings) {
-    md.append("## Findings\n\n| Severity | Id | Title |\n|---|---|---|\n");
-    for (Finding finding : findings) {
+  /** Who owns the TIME_WAIT sockets, then the namespaces they were counted in. */
+  private static void owners(StringBuilder md, Report report) {
+    if (report.namespaces().isEmpty()) {
+      return;
+    }
+    md.append("## Who owns the TIME_WAIT sockets\n\n");
+    md.append("| Owner | Network namespace | TIME_WAIT | Share | How it was known |\n");
+    md.append("|---|---|---:|---:|---|\n");
+    int rows = 0;
+    for (Owner owner : report.owners()) {
+      if (rows++ == MAX_ROWS) {
+        md.append("| ... ").append(report.owners().size() - MAX_ROWS).append(" more | | | | |\n");
+        break;
+      }
       md.append("| ")
-          .append(label(finding.severity()))
-          .append(" | `")
-          .append(finding.id())
-          .append("` | ")
-          .append(esc(finding.title()))
+          .append(esc(OwnerText.owner(owner)))
+          .append(" | ")
+          .append(esc(OwnerText.netns(owner.netns())))
+          .append(" | ")
+          .append(owner.timeWait())
+          .append(" | ")
+          .append(percent(owner.share()))
+          .append(" | ")
+          .append(esc(OwnerText.how(owner)))
+          .append(" |\n");
+    }
+    md.append("\nShares are of the owner's own namespace.\n\n");
+    md.append("| Network namespace | TIME_WAIT | CLOSE_WAIT | Processes | Containers |");
+    md.append(" `tcp_tw_reuse` |\n|---|---:|---:|---|---|---|\n");
+    for (Report.Namespace ns : report.namespaces()) {
+      Object reuse = ns.settings().get("net.ipv4.tcp_tw_reuse");
+      md.append("| ")
+          .append(esc(OwnerText.netns(ns.netns())))
+          .append(ns.own() ? " (this one)" : "")
+          .append(" | ")
+          .append(ns.timeWait())
+          .append(" | ")
+          .append(ns.closeWait() == null ? "?" : ns.closeWait())
+          .append(" | ")
+          .append(esc(OwnerText.processes(ns.processes())))
+          .append(" | ")
+          .append(esc(OwnerText.containers(ns.containerIds())))
+          .append(" | ")
+          .append(reuse == null ? "unavailable" : reuse)
           .append(" |\n");
     }
     md.append('\n');
+    boolean any = false;
+    for (Report.Namespace ns : report.namespaces()) {
+      for (Finding finding : ns.findings()) {
+        if (!any) {
+          md.append("Findings of the other namespaces, on their own tables and sysctls:\n\n");
+          md.append("| Network namespace | Severity | Id | Title |\n|---|---|---|---|\n");
+          any = true;
+        }
+        md.append("| ").append(esc(OwnerText.netns(ns.netns()))).append(' ');
+        findingRow(md, finding);
+      }
+    }
+    if (any) {
+      md.append('\n');
+    }
+  }
+
+  private static void summary(StringBuilder md, List<Finding> findings) {
+    md.append("## Findings\n\n| Severity | Id | Title |\n|---|---|---|\n");
+    for (Finding finding : findings) {
+      findingRow(md, finding);
+    }
+    md.append('\n');
+  }
+
+  /** {@code | SEVERITY | `ID` | title |} and the line's end. */
+  private static void findingRow(StringBuilder md, Finding finding) {
+    md.append("| ")
+        .append(label(finding.severity()))
+        .append(" | `")
+        .append(finding.id())
+        .append("` | ")
+        .append(esc(finding.title()))
+        .append(" |\n");
   }
 
   private static void finding(StringBuilder md, Finding finding) {
@@ -91,6 +162,9 @@ public final class MarkdownReport implements ReportRenderer {
       return;
     }
     md.append("## Host\n\n| | |\n|---|---|\n");
+    if (host.netns() != null) {
+      row(md, "Network namespace", OwnerText.netns(host.netns()));
+    }
     row(md, "Root", host.root());
     row(md, "Collector", host.collector());
     row(md, "OS", host.os());

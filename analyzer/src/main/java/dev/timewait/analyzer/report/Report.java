@@ -1,6 +1,8 @@
 package dev.timewait.analyzer.report;
 
 import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.owners.HostProcess;
+import dev.timewait.core.owners.Owner;
 import dev.timewait.core.rules.DestinationUse;
 import dev.timewait.core.rules.Finding;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.Map;
  * @param schema {@link #SCHEMA}
  * @param generatedAt when the report was made (ISO-8601)
  * @param sources what was read, one line each
+ * @param owners who owns the host's TIME_WAIT sockets, per network namespace (each namespace's
+ *     owners add up to its TIME_WAIT count), most sockets first; empty when not sampled live
+ * @param namespaces the network namespaces the owners were counted in
  * @param host the sampled host, or null when only snapshots were read
  * @param findings most severe first
  * @param sites agent sites of all snapshots, most active closes first
@@ -25,6 +30,8 @@ public record Report(
     String schema,
     String generatedAt,
     List<String> sources,
+    List<Owner> owners,
+    List<Namespace> namespaces,
     Host host,
     List<Finding> findings,
     List<Site> sites,
@@ -38,6 +45,8 @@ public record Report(
 
   public Report {
     sources = List.copyOf(sources);
+    owners = List.copyOf(owners);
+    namespaces = List.copyOf(namespaces);
     findings = List.copyOf(findings);
     sites = List.copyOf(sites);
     jvms = List.copyOf(jvms);
@@ -49,6 +58,7 @@ public record Report(
   /**
    * The sampled host.
    *
+   * @param netns the network namespace these figures are of (the reader's), or null when unknown
    * @param root the root its files were read under
    * @param collector which collector sampled it
    * @param os operating system description
@@ -60,6 +70,7 @@ public record Report(
    * @param destinations client destination groups, most used first
    */
   public record Host(
+      Long netns,
       String root,
       String collector,
       String os,
@@ -72,6 +83,43 @@ public record Report(
 
     public Host {
       destinations = List.copyOf(destinations);
+    }
+  }
+
+  /**
+   * One network namespace of the host, with its own TIME_WAIT table and sysctls.
+   *
+   * @param netns its inode ({@code /proc/PID/ns/net}), or null when unknown
+   * @param own whether it is the namespace the report ran in
+   * @param readThroughPid the process whose {@code /proc/PID/net} was read, or null for the
+   *     report's own namespace
+   * @param processes the processes in it
+   * @param containerIds the container ids its processes' cgroups name
+   * @param timeWait its TIME_WAIT sockets, counted with the owners
+   * @param closeWait its CLOSE_WAIT sockets
+   * @param settings its TIME_WAIT-related sysctls that are known (none when they could not be read
+   *     inside it)
+   * @param destinations its client destination groups, most used first
+   * @param findings the rules' findings on its own table and sysctls, most severe first; empty for
+   *     the report's own namespace, whose findings are the report's
+   */
+  public record Namespace(
+      Long netns,
+      boolean own,
+      Long readThroughPid,
+      List<HostProcess> processes,
+      List<String> containerIds,
+      long timeWait,
+      Long closeWait,
+      Map<String, Object> settings,
+      List<DestinationUse> destinations,
+      List<Finding> findings) {
+
+    public Namespace {
+      processes = List.copyOf(processes);
+      containerIds = List.copyOf(containerIds);
+      destinations = List.copyOf(destinations);
+      findings = List.copyOf(findings);
     }
   }
 

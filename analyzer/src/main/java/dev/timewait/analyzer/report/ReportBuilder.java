@@ -5,17 +5,23 @@ import dev.timewait.core.host.KernelSettings;
 import dev.timewait.core.host.PortRange;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.match.MatchResult;
+import dev.timewait.core.owners.NamespaceOwners;
+import dev.timewait.core.owners.Owner;
+import dev.timewait.core.owners.OwnerKind;
 import dev.timewait.core.rules.AgentActivity;
 import dev.timewait.core.rules.AnalysisInput;
+import dev.timewait.core.rules.Analyzer;
 import dev.timewait.core.rules.Destinations;
 import dev.timewait.core.rules.Finding;
 import dev.timewait.core.rules.SiteRate;
 import dev.timewait.core.rules.SnapshotMatch;
+import dev.timewait.core.rules.Thresholds;
 import dev.timewait.core.snapshot.JvmInfo;
 import dev.timewait.core.snapshot.SiteEndpoint;
 import dev.timewait.core.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +33,62 @@ public final class ReportBuilder {
 
   public static Report build(
       AnalysisInput input, List<Finding> findings, List<String> sources, Instant now) {
+    return build(input, findings, sources, now, List.of(), Map.of(), List.of());
+  }
+
+  /**
+   * A report with the owners of the host's TIME_WAIT sockets.
+   *
+   * @param namespaces per network namespace, its owners (empty when they were not sampled)
+   * @param namespaceFindings the findings of each namespace other than the report's own, by its
+   *     inode (see {@link #findingsOf})
+   * @param ownersUnavailable what the owners' sampling could not read
+   */
+  public static Report build(
+      AnalysisInput input,
+      List<Finding> findings,
+      List<String> sources,
+      Instant now,
+      List<NamespaceOwners> namespaces,
+      Map<Long, List<Finding>> namespaceFindings,
+      List<String> ownersUnavailable) {
     List<String> unavailable = new ArrayList<>();
     Report.Host host = null;
     HostSample sample = input.host();
+    Long ownNetns = null;
+    List<Owner> owners = new ArrayList<>();
+    List<Report.Namespace> namespaceRows = new ArrayList<>();
+    for (NamespaceOwners ns : namespaces) {
+      if (ns.own()) {
+        ownNetns = ns.netns();
+      }
+      owners.addAll(ns.owners());
+      namespaceRows.add(
+          namespace(
+              ns,
+              AnalysisInput.ofHost(ns.sample(), input.thresholds()),
+              ns.own() || ns.netns() == null
+                  ? List.of()
+                  : namespaceFindings.getOrDefault(ns.netns(), List.of())));
+    }
+    owners.sort(
+        Comparator.comparing((Owner o) -> o.kind() == OwnerKind.UNKNOWN)
+            .thenComparing(Comparator.comparingLong(Owner::timeWait).reversed()));
     if (sample != null) {
       unavailable.addAll(sample.unavailable());
-      host = host(input, sample);
+      host = host(input, sample, ownNetns);
+    }
+    for (String line : ownersUnavailable) {
+      if (!unavailable.contains(line)) {
+        unavailable.add(line);
+      }
     }
     return new Report(
         Report.SCHEMA,
         now.toString(),
         sources,
+        owners,
+        namespaceRows,
         host,
         findings,
         sites(input),
@@ -47,9 +98,43 @@ public final class ReportBuilder {
         unavailable);
   }
 
-  private static Report.Host host(AnalysisInput input, HostSample sample) {
+  /**
+   * The findings of each namespace other than the report's own, by inode: the standard rules on its
+   * own table and sysctls, without agent data (a JVM's snapshot is the report's).
+   */
+  public static Map<Long, List<Finding>> findingsOf(
+      List<NamespaceOwners> namespaces, Thresholds thresholds) {
+    Map<Long, List<Finding>> findings = new LinkedHashMap<>();
+    for (NamespaceOwners ns : namespaces) {
+      if (!ns.own() && ns.netns() != null) {
+        findings.put(
+            ns.netns(), Analyzer.standard().analyze(AnalysisInput.ofHost(ns.sample(), thresholds)));
+      }
+    }
+    return findings;
+  }
+
+  private static Report.Namespace namespace(
+      NamespaceOwners ns, AnalysisInput input, List<Finding> findings) {
+    HostSample sample = ns.sample();
+    Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
+    return new Report.Namespace(
+        ns.netns(),
+        ns.own(),
+        ns.readThroughPid() == 0 ? null : ns.readThroughPid(),
+        ns.processes(),
+        ns.containerIds(),
+        ns.timeWait(),
+        closeWait,
+        settings(sample.settings()),
+        Destinations.of(input),
+        findings);
+  }
+
+  private static Report.Host host(AnalysisInput input, HostSample sample, Long netns) {
     Long closeWait = sample.table() == null ? null : sample.table().count(TcpState.CLOSE_WAIT);
     return new Report.Host(
+        netns,
         sample.hostRoot(),
         sample.collector(),
         sample.os() == null ? null : sample.os().description(),

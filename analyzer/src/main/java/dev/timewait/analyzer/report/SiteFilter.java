@@ -69,6 +69,8 @@ public final class SiteFilter {
         report.schema(),
         report.generatedAt(),
         report.sources(),
+        report.owners(),
+        report.namespaces(),
         report.host(),
         report.findings(),
         sites,

@@ -1,5 +1,6 @@
 package dev.timewait.core.host;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +33,55 @@ public final class HostRoot {
   /** Host path to the bytes read, for a recording root; null otherwise. */
   private final SortedMap<String, byte[]> recorded;
 
-  private HostRoot(Path root, SortedMap<String, byte[]> recorded) {
+  /** For a network namespace's view, the process whose {@code /proc/PID/net} is read; else 0. */
+  private final long netPid;
+
+  /**
+   * For a network namespace's view, the per-namespace sysctls under {@code /proc/sys/net} read
+   * inside it, by host path; null when they could not be read there (they are then unknown).
+   */
+  private final Map<String, String> netSysctls;
+
+  private static final String NET = "/proc/net";
+  private static final String SYS_NET = "/proc/sys/net/";
+
+  private HostRoot(
+      Path root, SortedMap<String, byte[]> recorded, long netPid, Map<String, String> netSysctls) {
     this.root = root.toAbsolutePath().normalize();
     this.recorded = recorded;
+    this.netPid = netPid;
+    this.netSysctls = netSysctls == null ? null : Map.copyOf(netSysctls);
+  }
+
+  private HostRoot(Path root, SortedMap<String, byte[]> recorded) {
+    this(root, recorded, 0, null);
   }
 
   private HostRoot(Path root) {
     this(root, null);
+  }
+
+  /**
+   * This root as seen from the network namespace of process {@code pid}: {@code /proc/net/...} is
+   * read through {@code /proc/PID/net/...} (the kernel shows there the tables of that process's
+   * namespace), and {@code /proc/sys/net/...}, which the kernel shows for the namespace of the
+   * reader, comes from {@code netSysctls} as read inside that namespace. Everything else (kernel
+   * release, {@code /etc}) is the host's.
+   *
+   * @param netSysctls host path to content, or null when they could not be read inside the
+   *     namespace: they are then missing, never taken from another namespace
+   */
+  public HostRoot networkNamespaceOf(long pid, Map<String, String> netSysctls) {
+    return new HostRoot(root, null, pid, netSysctls);
+  }
+
+  /** For a network namespace's view, the pid it reads through; 0 for the root's own view. */
+  public long networkNamespacePid() {
+    return netPid;
+  }
+
+  private boolean isNetSysctl(String hostPath) {
+    return netPid != 0 && (hostPath.startsWith(SYS_NET) || hostPath.equals("/proc/sys/net"));
   }
 
   /** A root that keeps what is read through it: see {@link #recorded()}. */
@@ -81,12 +125,27 @@ public final class HostRoot {
 
   /** Where the host path {@code hostPath} (e.g. {@code /proc/net/tcp}) lies under this root. */
   public Path resolve(String hostPath) {
-    String relative = hostPath.startsWith("/") ? hostPath.substring(1) : hostPath;
-    return root.resolve(relative);
+    String path = hostPath.startsWith("/") ? hostPath : "/" + hostPath;
+    if (netPid != 0 && (path.equals(NET) || path.startsWith(NET + "/"))) {
+      path = "/proc/" + netPid + "/net" + path.substring(NET.length());
+    }
+    return root.resolve(path.substring(1));
   }
 
   /** Whether the host path exists under this root. */
   public boolean exists(String hostPath) {
+    if (isNetSysctl(hostPath)) {
+      if (netSysctls == null) {
+        return false;
+      }
+      String dir = hostPath.endsWith("/") ? hostPath : hostPath + "/";
+      for (String key : netSysctls.keySet()) {
+        if (key.equals(hostPath) || key.startsWith(dir)) {
+          return true;
+        }
+      }
+      return false;
+    }
     Path path = resolve(hostPath);
     boolean exists = Files.exists(path);
     if (exists && recorded != null && Files.isRegularFile(path)) {
@@ -100,6 +159,9 @@ public final class HostRoot {
    * missing or unreadable.
    */
   public String read(String hostPath) {
+    if (isNetSysctl(hostPath)) {
+      return netSysctls == null ? null : netSysctls.get(hostPath);
+    }
     try (InputStream in = Files.newInputStream(resolve(hostPath))) {
       byte[] bytes = in.readNBytes(MAX_SMALL_FILE);
       record(hostPath, bytes);
@@ -122,6 +184,13 @@ public final class HostRoot {
 
   /** Opens a file for streaming. */
   public InputStream open(String hostPath) throws IOException {
+    if (isNetSysctl(hostPath)) {
+      String text = read(hostPath);
+      if (text == null) {
+        throw new NoSuchFileException(hostPath + " in the namespace of pid " + netPid);
+      }
+      return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
     InputStream in = Files.newInputStream(resolve(hostPath));
     return recorded == null ? in : new Recorded(in, hostPath);
   }
@@ -191,6 +260,6 @@ public final class HostRoot {
 
   @Override
   public String toString() {
-    return root.toString();
+    return netPid == 0 ? root.toString() : root + " (network namespace of pid " + netPid + ")";
   }
 }

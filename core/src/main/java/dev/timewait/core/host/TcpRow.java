@@ -29,6 +29,12 @@ public final class TcpRow {
   /** Time left on the socket's timer in USER_HZ ticks, or {@link #NO_TIMER}. */
   public long timerTicks = NO_TIMER;
 
+  /**
+   * The socket's inode, which {@code /proc/PID/fd} links name as {@code socket:[inode]}; 0 when the
+   * kernel gives none (TIME_WAIT rows) or the parser was not asked to read it.
+   */
+  public long inode;
+
   /** Sets an IPv4 address (network order int) as IPv4-mapped words. */
   public static void setIpv4(int[] words, int address) {
     words[0] = 0;

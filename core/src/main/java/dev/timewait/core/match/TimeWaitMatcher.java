@@ -66,6 +66,16 @@ public final class TimeWaitMatcher {
     return result(byPair, unreadable, droppedCloses, takenAt, sample);
   }
 
+  /**
+   * The latest close of each readable 4-tuple among {@code closes}: what a TIME_WAIT socket of that
+   * 4-tuple is matched with.
+   */
+  public static Map<SocketPair, RecentClose> latestByPair(List<RecentClose> closes) {
+    Map<SocketPair, RecentClose> byPair = new HashMap<>();
+    index(closes, byPair);
+    return byPair;
+  }
+
   /** Keeps the latest close of each 4-tuple; returns how many closes had no readable 4-tuple. */
   private static long index(List<RecentClose> closes, Map<SocketPair, RecentClose> byPair) {
     long unreadable = 0;

@@ -3,17 +3,23 @@ package dev.timewait.agent.internal.jmx;
 import dev.timewait.agent.internal.background.HostMonitor;
 import dev.timewait.core.host.ClientTimeWaitGroup;
 import dev.timewait.core.host.ConnectionTable;
+import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.HostSample;
 import dev.timewait.core.host.ServerTimeWaitGroup;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.match.MatchResult;
 import dev.timewait.core.match.SiteOwnership;
+import dev.timewait.core.owners.NetworkNamespaceName;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Serves {@code dev.timewait:type=Host} from the host monitor's latest samples. */
 public final class HostBean implements HostMXBean {
   private final HostMonitor monitor;
+
+  /** Read once, from the root of the first sample: a process never changes namespace here. */
+  private volatile String networkNamespace;
 
   public HostBean(HostMonitor monitor) {
     this.monitor = monitor;
@@ -38,6 +44,17 @@ public final class HostBean implements HostMXBean {
   public String getCollector() {
     HostSample s = counters();
     return s == null ? "" : s.collector();
+  }
+
+  @Override
+  public String getNetworkNamespace() {
+    String name = networkNamespace;
+    HostSample s = counters();
+    if (name == null && s != null && s.hostRoot() != null) {
+      name = NetworkNamespaceName.of(HostRoot.of(Path.of(s.hostRoot())));
+      networkNamespace = name;
+    }
+    return name;
   }
 
   @Override

@@ -16,6 +16,12 @@ public interface HostMXBean {
   @Description("How the host is sampled: linux-proc or oshi")
   String getCollector();
 
+  @Description(
+      "The network namespace the host figures are of, as hostname/inode of /proc/self/ns/net:"
+          + " JVMs that show the same one show the same host figures (absent until sampled, or"
+          + " where there is no /proc)")
+  String getNetworkNamespace();
+
   @Description("TIME_WAIT sockets on the host now (absent until sampled)")
   Long getTimeWait();
 

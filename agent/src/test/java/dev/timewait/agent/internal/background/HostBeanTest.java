@@ -11,6 +11,7 @@ import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.core.host.HostRoot;
 import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.testing.HostTreeBuilder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,18 @@ class HostBeanTest {
     assertNull(bean.getMaxTimeWaitBuckets());
     assertNull(bean.getTwRecycle());
     assertNull(bean.getLastTableSampleMillis());
+    assertNull(bean.getNetworkNamespace());
+  }
+
+  @Test
+  void theNetworkNamespaceIsNamedByHostNameAndInode() throws Exception {
+    Path root = HostTreeBuilder.healthy(dir).file("/proc/sys/kernel/hostname", "web-7\n").build();
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    HostMonitor monitor = monitor(root);
+    HostBean bean = new HostBean(monitor);
+    monitor.sampleTable(System.currentTimeMillis());
+    assertEquals("web-7/4026531840", bean.getNetworkNamespace());
   }
 
   @Test

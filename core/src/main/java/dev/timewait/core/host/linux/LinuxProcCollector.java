@@ -68,11 +68,21 @@ public final class LinuxProcCollector implements HostCollector {
 
   @Override
   public HostSample sampleTable(Set<SocketPair> watched) {
+    return sampleTable(watched, null);
+  }
+
+  /**
+   * {@link #sampleTable(Set)}, with every row of the table, inode included, also handed to {@code
+   * tap} in the same pass: what the tap sees is exactly what the sample counts.
+   *
+   * @param tap sees each row after the table has counted it; null for none
+   */
+  public HostSample sampleTable(Set<SocketPair> watched, ProcNetTcpParser.RowSink tap) {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
       ConnectionTable table =
-          readTable(settings, watched == null ? Set.of() : watched, unavailable);
+          readTable(settings, watched == null ? Set.of() : watched, tap, unavailable);
       return sample(settings, table, readConntrackTable(unavailable), unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
@@ -227,7 +237,10 @@ public final class LinuxProcCollector implements HostCollector {
   }
 
   private ConnectionTable readTable(
-      KernelSettings settings, Set<SocketPair> watched, List<String> unavailable) {
+      KernelSettings settings,
+      Set<SocketPair> watched,
+      ProcNetTcpParser.RowSink tap,
+      List<String> unavailable) {
     Long delay = settings.tcpTwReuseDelayMs();
     ConnectionTableBuilder builder =
         new ConnectionTableBuilder(
@@ -237,10 +250,18 @@ public final class LinuxProcCollector implements HostCollector {
     // No separate pass for listeners: each file prints its listeners before its other sockets, and
     // a server-side TIME_WAIT is in the same file as its listener (a dual-stack listener's children
     // are IPv6 sockets, in tcp6). A pass of its own would cost a walk of the whole connection hash.
-    ProcNetTcpParser parser = new ProcNetTcpParser();
+    ProcNetTcpParser parser = new ProcNetTcpParser(true, tap != null);
+    ProcNetTcpParser.RowSink sink =
+        tap == null
+            ? builder
+            : row -> {
+              boolean more = builder.accept(row);
+              tap.accept(row);
+              return more;
+            };
     for (String file : TABLE_FILES) {
       try (InputStream in = root.open(file)) {
-        builder.addMalformed(parser.parse(in, builder));
+        builder.addMalformed(parser.parse(in, sink));
       } catch (NoSuchFileException e) {
         unavailable.add("connection table: " + file + " not found under " + root);
       } catch (IOException | RuntimeException e) {

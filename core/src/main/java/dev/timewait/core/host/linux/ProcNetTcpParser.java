@@ -34,6 +34,7 @@ public final class ProcNetTcpParser {
   private static final int LOOKAHEAD = 512;
 
   private final boolean littleEndianWords;
+  private final boolean readInodes;
   private final byte[] buffer;
   private final TcpRow row = new TcpRow();
   private int pos;
@@ -47,7 +48,17 @@ public final class ProcNetTcpParser {
    * @param littleEndianWords whether the table was written on a little-endian host (x86, arm64)
    */
   public ProcNetTcpParser(boolean littleEndianWords) {
+    this(littleEndianWords, false);
+  }
+
+  /**
+   * @param littleEndianWords whether the table was written on a little-endian host (x86, arm64)
+   * @param readInodes whether to read each row's inode into {@link TcpRow#inode} too (the socket
+   *     owners need it; the plain table scan does not pay for it)
+   */
+  public ProcNetTcpParser(boolean littleEndianWords, boolean readInodes) {
     this.littleEndianWords = littleEndianWords;
+    this.readInodes = readInodes;
     this.buffer = new byte[BUFFER_SIZE];
   }
 
@@ -193,7 +204,27 @@ public final class ProcNetTcpParser {
       return LINE_MALFORMED;
     }
     row.timerTicks = timerActive == 0 ? TcpRow.NO_TIMER : when;
+    row.inode = readInodes ? readInode(end) : 0;
     return LINE_ROW;
+  }
+
+  /** After the timer: {@code retrnsmt uid timeout inode}; 0 when they do not fit that shape. */
+  private long readInode(int end) {
+    skipSpaces(end);
+    if (readHex(end, 8) < 0 || !atSpace(end)) {
+      return 0;
+    }
+    for (int field = 0; field < 3; field++) {
+      skipSpaces(end);
+      long value = readDecimal(end);
+      if (value < 0) {
+        return 0;
+      }
+      if (field == 2) {
+        return value;
+      }
+    }
+    return 0;
   }
 
   /** Reads a hex address of 8 (IPv4) or 32 (IPv6) digits followed by ':' into four words. */

@@ -12,6 +12,25 @@ public final class SysctlReader {
   private static final String IPV4 = "/proc/sys/net/ipv4/";
   private static final String NETFILTER = "/proc/sys/net/netfilter/";
 
+  /**
+   * Every file under {@code /proc/sys/net} that {@link #read} and the collector read: the kernel
+   * shows them for the reader's network namespace, so another namespace's are read inside it.
+   */
+  public static final List<String> NAMESPACE_FILES =
+      List.of(
+          IPV4 + "ip_local_port_range",
+          IPV4 + "ip_local_reserved_ports",
+          IPV4 + "tcp_tw_reuse",
+          IPV4 + "tcp_tw_reuse_delay",
+          IPV4 + "tcp_tw_recycle",
+          IPV4 + "tcp_timestamps",
+          IPV4 + "tcp_fin_timeout",
+          IPV4 + "tcp_max_tw_buckets",
+          IPV4 + "ip_forward",
+          NETFILTER + "nf_conntrack_count",
+          NETFILTER + "nf_conntrack_max",
+          NETFILTER + "nf_conntrack_tcp_timeout_time_wait");
+
   private SysctlReader() {}
 
   /**
