@@ -1,4 +1,4 @@
-package dev.timewait.analyzer.cli;
+package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AllJvmsIT {
 
-  private static final Path CLI_JAR = Path.of("target", "timewait.jar");
+  private static final Path CLI_JAR =
+      Path.of(System.getProperty("timewait.cliJar", "../analyzer/target/timewait.jar"));
   private static final List<String> AS_NOBODY =
       List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
 

@@ -1,4 +1,4 @@
-package dev.timewait.analyzer.cli;
+package dev.timewait.agent.e2e;
 
 import java.io.BufferedReader;
 import java.io.IOException;
