@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -25,6 +26,18 @@ public final class AtomicFile {
    * @throws IOException as the file system reports it; the target is then unchanged
    */
   public static void write(Path target, String content) throws IOException {
+    write(target, content, false);
+  }
+
+  /**
+   * As {@link #write}, with mode 0600 whatever the umask: the temporary file is made with that mode
+   * (never one that exists, nor through a link), so that only the owner ever reads the content.
+   */
+  public static void writePrivately(Path target, String content) throws IOException {
+    write(target, content, true);
+  }
+
+  private static void write(Path target, String content, boolean owner) throws IOException {
     Path absolute = target.toAbsolutePath();
     Path temp =
         absolute.resolveSibling(
@@ -34,9 +47,17 @@ public final class AtomicFile {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + ".tmp");
     try {
-      // CREATE_NEW without explicit permissions: the mode is 0666 less the umask.
+      if (owner) {
+        Files.createFile(
+            temp,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      // a new file without explicit permissions: the mode is 0666 less the umask
       try (OutputStream out =
-          Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          owner
+              ? Files.newOutputStream(temp, StandardOpenOption.WRITE)
+              : Files.newOutputStream(
+                  temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         out.write(content.getBytes(StandardCharsets.UTF_8));
       }
       try {
