@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.timewait.testing.ChildJvm;
 import dev.timewait.testing.Churn;
 import dev.timewait.testing.Jdk;
+import dev.timewait.testing.KernelTcpTable;
 import dev.timewait.testing.NetNamespace;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * to one loopback destination in a network namespace of its own with 1,000 ephemeral ports (as in
  * docs/LIVE-KERNEL.md). With {@code tcp_tw_reuse} 0 the Findings MBean raises {@code
  * PORT_EXHAUSTION_RISK} critical, naming the code site, before the kernel's first {@code
- * EADDRNOTAVAIL}; with 1 nothing fails, {@code TWRecycled} grows and nothing critical is raised.
+ * EADDRNOTAVAIL}; with 1 nothing fails, {@code TWRecycled} grows and nothing critical is raised. A
+ * third namespace has the server close first: the kernel holds TIME_WAIT on the server's port only,
+ * and {@code SERVER_ACTIVE_CLOSE} names the closing code.
  */
 class LiveKernelAgentIT {
 
@@ -42,9 +46,11 @@ class LiveKernelAgentIT {
     // Both namespaces at once: the churns take 21 s each.
     CompletableFuture<Void> withoutReuse = CompletableFuture.runAsync(() -> run(jdk, "0"));
     CompletableFuture<Void> withReuse = CompletableFuture.runAsync(() -> run(jdk, "1"));
+    CompletableFuture<Void> serverFirst = CompletableFuture.runAsync(() -> run(jdk, "server"));
     try {
       withoutReuse.get();
       withReuse.get();
+      serverFirst.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Error error) {
         throw error;
@@ -58,6 +64,10 @@ class LiveKernelAgentIT {
 
   private static void run(Jdk jdk, String reuse) {
     try {
+      if (reuse.equals("server")) {
+        serverClosesFirst(jdk);
+        return;
+      }
       experiment(jdk, reuse);
     } catch (Exception e) {
       throw new CompletionException(e);
@@ -135,6 +145,70 @@ class LiveKernelAgentIT {
             recycled,
             findings.size());
       }
+    }
+  }
+
+  /**
+   * The server closes first: the kernel holds the TIME_WAIT sockets on the server's port and none
+   * on the client's side, and the Findings MBean raises {@code SERVER_ACTIVE_CLOSE} naming the code
+   * that closes.
+   */
+  private static void serverClosesFirst(Jdk jdk) throws Exception {
+    try (NetNamespace ns = NetNamespace.create()) {
+      ChildJvm.Builder builder =
+          ChildJvm.on(jdk)
+              .agent(
+                  "jmxDelay=0s,interval=500ms,hostInterval=500ms,tableInterval=500ms,"
+                      + "appPackages=dev.timewait.testing.");
+      Churn.Result result;
+      List<String> findings = new ArrayList<>();
+      long serverSide = 0;
+      long clientSide = 0;
+      try (Churn churn =
+          Churn.start(
+              builder,
+              ns,
+              "serve=" + TARGET,
+              "to=" + TARGET,
+              "rate=100",
+              "count=300",
+              "close=server",
+              "findings=true")) {
+        result = churn.results(1).get(TARGET);
+        Thread.sleep(2000); // two findings intervals after the last close
+        for (String file : new String[] {"tcp", "tcp6"}) {
+          for (KernelTcpTable.Row row : KernelTcpTable.parse(Files.readString(ns.procNet(file)))) {
+            if (row.state() == KernelTcpTable.TIME_WAIT) {
+              if (row.tuple().localPort() == 5000) {
+                serverSide++;
+              } else if (row.tuple().remotePort() == 5000) {
+                clientSide++;
+              }
+            }
+          }
+        }
+        for (String line : churn.stdout()) {
+          if (line.startsWith("finding ")) {
+            findings.add(line);
+          }
+        }
+      }
+      assertEquals(0, result.failed(), "kernel: " + result);
+      assertEquals(result.opened(), serverSide, "the kernel: TIME_WAIT on the server's port");
+      assertEquals(0, clientSide, "the kernel: no TIME_WAIT on the client's side");
+      String raised = first(findings, "finding SERVER_ACTIVE_CLOSE ");
+      assertTrue(raised != null, "no SERVER_ACTIVE_CLOSE: " + findings);
+      String advice = raised.substring(raised.lastIndexOf(" | ") + 3);
+      Matcher site = Pattern.compile(SITE + "\\.[\\w$]+\\(").matcher(advice);
+      assertTrue(site.find(), "the advice names the closing method: " + raised);
+      System.out.printf(
+          Locale.ROOT,
+          "figure %s server closes first: %d connections, %d TIME_WAIT on the server's port, 0 on"
+              + " the client's; SERVER_ACTIVE_CLOSE names %s%n",
+          jdk,
+          result.opened(),
+          serverSide,
+          site.group());
     }
   }
 
