@@ -25,6 +25,7 @@ final class SnapshotRequests {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path folder;
+  private volatile boolean closed;
 
   private SnapshotRequests(Path folder) {
     this.folder = folder;
@@ -84,6 +85,17 @@ final class SnapshotRequests {
 
   /** Answers every request waiting in the folder; how many. */
   int answer(Supplier<String> snapshot) throws IOException {
+    if (closed) {
+      return 0;
+    }
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      // removed from outside (a temp cleaner, or another JVM that took the pid for gone): the
+      // agent properties still name it, so it is made again
+      Files.createDirectory(
+          folder,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      return 0;
+    }
     List<String> tokens = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "*" + REQUEST)) {
       for (Path entry : entries) {
@@ -120,6 +132,7 @@ final class SnapshotRequests {
 
   /** Removes the folder and what is left in it. */
   void close() {
+    closed = true;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
       for (Path entry : entries) {
         Files.deleteIfExists(entry);

@@ -52,6 +52,20 @@ class SnapshotRequestsTest {
   }
 
   @Test
+  void aFolderRemovedFromOutsideIsMadeAgainPrivateAndAnswers() throws Exception {
+    SnapshotRequests requests = SnapshotRequests.open(tmp);
+    Path folder = requests.folder();
+    Files.delete(folder);
+    assertEquals(0, requests.answer(() -> "{}"), "nothing asked, and no error");
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+    Files.createFile(folder.resolve("0a.request"));
+    assertEquals(1, requests.answer(() -> "{}"));
+    requests.close();
+    assertEquals(0, requests.answer(() -> "{}"));
+    assertFalse(Files.exists(folder), "not made again once closed");
+  }
+
+  @Test
   void closeRemovesTheFolderAndWhatIsInIt() throws Exception {
     SnapshotRequests requests = SnapshotRequests.open(tmp);
     Files.createFile(requests.folder().resolve("1.json"));
