@@ -1,6 +1,7 @@
 package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Exact totals at scale, against the kernel: 8 threads make 40,000 connections through the agent in
  * a network namespace of their own ({@code tcp_tw_reuse} 0, room for every TIME_WAIT socket), each
  * closed first by the client. The agent's ACTIVE client closes equal the TIME_WAIT sockets the
- * namespace's table holds at the end, its PASSIVE server closes equal the connections, and nothing
- * is ABORTIVE; the kernel's {@code TW} and {@code TCPTimeWaitOverflow} counters are printed beside.
+ * namespace's kernel counted ({@code TW} plus {@code TCPTimeWaitOverflow}), its PASSIVE server
+ * closes equal the connections, and nothing is ABORTIVE; the table's TIME_WAIT rows are printed
+ * beside.
  */
 class ExactTotalsIT {
   static final int THREADS = 8;
@@ -71,8 +73,11 @@ class ExactTotalsIT {
           twCounter,
           overflow);
       assertEquals(0, overflow, "the namespace's table had room for every TIME_WAIT socket");
-      assertEquals(total, timeWait, "the kernel holds one TIME_WAIT socket per connection");
-      assertEquals(timeWait, client.get("active").asLong(), totals.toString());
+      // The kernel counts each TIME_WAIT socket as it enters (TcpExt TW): exact. A dump of 40,000
+      // rows can miss one of them now and then, so the table only bounds it.
+      assertEquals(total, twCounter, "the kernel: one TIME_WAIT socket per connection");
+      assertTrue(timeWait >= total - total / 1000, "the table holds them: " + timeWait);
+      assertEquals(twCounter + overflow, client.get("active").asLong(), totals.toString());
       assertEquals(total, server.get("passive").asLong(), totals.toString());
       assertEquals(0, totals.get("abortive").asLong(), totals.toString());
       assertEquals(total, totals.get("active").asLong(), totals.toString());
