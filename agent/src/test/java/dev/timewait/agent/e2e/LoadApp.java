@@ -12,10 +12,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.management.ObjectName;
 
 /**
- * {@code LoadApp THREADS CONNECTIONS}: each thread makes CONNECTIONS loopback connections to a
- * listener of its own on {@code 127.0.0.(thread+2)}. The server reads one byte and closes with
- * {@code SO_LINGER} 0 (RST, so the run leaves no TIME_WAIT behind); the client then reads the reset
- * and closes. Prints {@code loaded ...} with what the application saw.
+ * {@code LoadApp THREADS CONNECTIONS [reset|client-first]}: each thread makes CONNECTIONS loopback
+ * connections to a listener of its own on {@code 127.0.0.(thread+2)}. With {@code reset} (the
+ * default) the server reads one byte and closes with {@code SO_LINGER} 0 (RST, so the run leaves no
+ * TIME_WAIT behind); the client then reads the reset and closes. With {@code client-first} the
+ * client writes one byte and closes first, and the server closes on its EOF: every connection
+ * leaves one TIME_WAIT socket, on the client's side. Prints {@code loaded ...} with what the
+ * application saw.
  */
 public final class LoadApp {
   private LoadApp() {}
@@ -23,6 +26,7 @@ public final class LoadApp {
   public static void main(String[] args) throws Exception {
     int threads = Integer.parseInt(args[0]);
     int connections = Integer.parseInt(args[1]);
+    boolean clientFirst = args.length > 2 && args[2].equals("client-first");
     AtomicLong clientCloses = new AtomicLong();
     AtomicLong serverCloses = new AtomicLong();
     AtomicLong failures = new AtomicLong();
@@ -34,9 +38,13 @@ public final class LoadApp {
       listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0." + (t + 2)), 0), 512);
       listeners.add(listener);
       all.add(
-          new Thread(() -> serve(listener, connections, serverCloses, failures), "server-" + t));
+          new Thread(
+              () -> serve(listener, connections, clientFirst, serverCloses, failures),
+              "server-" + t));
       all.add(
-          new Thread(() -> connect(listener, connections, clientCloses, failures), "client-" + t));
+          new Thread(
+              () -> connect(listener, connections, clientFirst, clientCloses, failures),
+              "client-" + t));
     }
     for (Thread t : all) {
       t.start();
@@ -64,11 +72,16 @@ public final class LoadApp {
             + millis);
   }
 
-  private static void serve(ServerSocket listener, int n, AtomicLong closes, AtomicLong failures) {
+  private static void serve(
+      ServerSocket listener, int n, boolean clientFirst, AtomicLong closes, AtomicLong failures) {
     for (int i = 0; i < n; i++) {
       try (Socket s = listener.accept()) {
         s.getInputStream().read();
-        s.setSoLinger(true, 0);
+        if (clientFirst) {
+          s.getInputStream().read(); // the client's FIN: this end closes second
+        } else {
+          s.setSoLinger(true, 0);
+        }
         closes.incrementAndGet();
       } catch (Exception e) {
         failures.incrementAndGet();
@@ -77,10 +90,14 @@ public final class LoadApp {
   }
 
   private static void connect(
-      ServerSocket listener, int n, AtomicLong closes, AtomicLong failures) {
+      ServerSocket listener, int n, boolean clientFirst, AtomicLong closes, AtomicLong failures) {
     for (int i = 0; i < n; i++) {
       try (Socket s = new Socket(listener.getInetAddress(), listener.getLocalPort())) {
         s.getOutputStream().write(1);
+        if (clientFirst) {
+          closes.incrementAndGet();
+          continue;
+        }
         InputStream in = s.getInputStream();
         try {
           in.read();
