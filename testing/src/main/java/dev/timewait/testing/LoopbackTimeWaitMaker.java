@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -152,6 +154,31 @@ public final class LoopbackTimeWaitMaker implements AutoCloseable {
       throw new IllegalStateException("server closed " + handled.get() + " of " + count);
     }
     Thread.sleep(50); // the last ACK
+  }
+
+  /**
+   * Waits up to 5 s until the kernel holds every one of {@code tuples} (each from its own side) in
+   * TIME_WAIT, and returns those it holds. The peer's last FIN reaches a socket asynchronously: on
+   * a loaded machine a closed-first socket can sit in FIN_WAIT2 well after its peer closed. A tuple
+   * still missing at the end was not kept (or was taken over) by the kernel.
+   */
+  public static Set<Tuple> awaitTimeWait(Collection<Tuple> tuples)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    Set<Tuple> held = new HashSet<>();
+    while (true) {
+      // a dump of the socket table can skip a row while others come and go: keep every row seen
+      KernelTcpTable table = KernelTcpTable.read();
+      for (Tuple tuple : tuples) {
+        if (table.inTimeWait(tuple)) {
+          held.add(tuple);
+        }
+      }
+      if (held.size() == tuples.size() || System.nanoTime() > deadline) {
+        return held;
+      }
+      Thread.sleep(20);
+    }
   }
 
   @Override

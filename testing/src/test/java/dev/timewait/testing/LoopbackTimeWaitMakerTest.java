@@ -30,6 +30,7 @@ class LoopbackTimeWaitMakerTest {
 
       Set<Tuple> expected = new HashSet<>(fromClient);
       toServer.forEach(t -> expected.add(t.reversed()));
+      LoopbackTimeWaitMaker.awaitTimeWait(expected);
       Set<Integer> ports = Set.of(client.port(), server.port());
       Set<Tuple> kernel = new HashSet<>();
       for (int i = 0; i < 3; i++) { // a read may skip a row while other sockets change

@@ -15,8 +15,11 @@ import dev.timewait.core.host.linux.LinuxProcCollector;
 import dev.timewait.core.host.linux.LiveTimeWaitTest;
 import dev.timewait.testing.LoopbackTimeWaitMaker;
 import dev.timewait.testing.TimeWaitOverflowGuard;
+import dev.timewait.testing.Tuple;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,21 +40,26 @@ class OshiAgreesWithProcTest {
             LoopbackTimeWaitMaker.clientClosesFirst(InetAddress.getByName("::1"));
         LoopbackTimeWaitMaker server =
             LoopbackTimeWaitMaker.serverClosesFirst(InetAddress.getByName("127.0.0.1"))) {
-      Set<SocketPair> made = Tuples.pairs(client.connect(60, 2, null));
-      made.addAll(Tuples.pairs(v6.connect(20, 1, null)));
+      List<Tuple> clients = new ArrayList<>(client.connect(60, 2, null));
+      clients.addAll(v6.connect(20, 1, null));
       server.connect(25, 1, null);
       client.awaitClosed(60);
       v6.awaitClosed(20);
       server.awaitClosed(25);
+      Set<Tuple> held = LoopbackTimeWaitMaker.awaitTimeWait(clients);
+      Set<SocketPair> made = Tuples.pairs(clients);
 
       long activeBefore = new LinuxProcCollector().sampleCounters().counters().activeOpens();
       HostSample fromOshi = oshi.sampleTable(made);
       HostSample fromProc = new LinuxProcCollector().sampleTable(made);
       // A read of the kernel's socket table is not atomic and may skip a row while other sockets
-      // come and go: read both again until they agree (TIME_WAIT sockets stay for 60 s).
+      // come and go: read both again until each sees what the kernel held (TIME_WAIT sockets stay
+      // for 60 s).
+      Set<SocketPair> heldPairs = Tuples.pairs(held);
       for (int i = 0;
           i < 3
-              && !fromOshi.table().watchedInTimeWait().equals(fromProc.table().watchedInTimeWait());
+              && !(fromOshi.table().watchedInTimeWait().equals(heldPairs)
+                  && fromProc.table().watchedInTimeWait().equals(heldPairs));
           i++) {
         fromOshi = oshi.sampleTable(made);
         fromProc = new LinuxProcCollector().sampleTable(made);
@@ -62,11 +70,12 @@ class OshiAgreesWithProcTest {
       assertEquals("oshi", fromOshi.collector());
       assertEquals(fromProc.table().watchedInTimeWait(), fromOshi.table().watchedInTimeWait());
       assertTrue(
-          fromProc.table().watchedInTimeWait().size() >= made.size() - 3,
+          held.size() >= clients.size() - 3,
           "the kernel holds the sockets the test closed first: "
-              + fromProc.table().watchedInTimeWait().size()
+              + held.size()
               + " of "
-              + made.size());
+              + clients.size());
+      assertEquals(heldPairs, fromProc.table().watchedInTimeWait());
       assertEquals(
           LiveTimeWaitTest.group(fromProc.table(), "127.0.0.1", client.port()).timeWait(),
           LiveTimeWaitTest.group(fromOshi.table(), "127.0.0.1", client.port()).timeWait());
