@@ -15,7 +15,12 @@ final class ClientPortRemedies {
 
   private ClientPortRemedies() {}
 
-  static String text(HostSample host, List<DestinationUse> groups, boolean includeReuse) {
+  /** The remedies' text; the settings it asks for go to {@code asked}. */
+  static String text(
+      HostSample host,
+      List<DestinationUse> groups,
+      boolean includeReuse,
+      List<SysctlSetting> asked) {
     StringBuilder text = new StringBuilder();
     int step = 1;
     text.append(step++)
@@ -27,10 +32,10 @@ final class ClientPortRemedies {
         .append(". Get more 4-tuples: more destination IPs or ports, more source IPs");
     PortRange range = host == null ? null : host.settings().ipLocalPortRange();
     if (range != null && (range.low() > WIDE_LOW || range.high() < WIDE_HIGH)) {
+      String wider = Math.min(range.low(), WIDE_LOW) + " " + Math.max(range.high(), WIDE_HIGH);
+      asked.add(new SysctlSetting("net.ipv4.ip_local_port_range", wider));
       text.append(", or a wider range: `sysctl -w net.ipv4.ip_local_port_range=\"")
-          .append(Math.min(range.low(), WIDE_LOW))
-          .append(' ')
-          .append(Math.max(range.high(), WIDE_HIGH))
+          .append(wider)
           .append("\"` (now ")
           .append(range.low())
           .append('-')
@@ -46,7 +51,7 @@ final class ClientPortRemedies {
     if (includeReuse && timestampsOff) {
       text.append(step)
           .append(". Turn TCP timestamps back on: ")
-          .append(SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1"))
+          .append(SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1", asked))
           .append(": connect() takes over only TIME_WAIT tuples whose connection carried them");
       if (reuse != null && reuse != 1) {
         text.append(", and tcp_tw_reuse = ")
@@ -54,13 +59,13 @@ final class ClientPortRemedies {
             .append(" covers ")
             .append(reuse == 0 ? "no destination" : "loopback only")
             .append(": ")
-            .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1"));
+            .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1", asked));
       }
       text.append('.');
     } else if (includeReuse && reuse != null && reuse != 1) {
       text.append(step)
           .append(". Let connect() reuse TIME_WAIT 4-tuples on this client: ")
-          .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1"))
+          .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_reuse", "1", asked))
           .append(" (outgoing connections only; needs net.ipv4.tcp_timestamps = 1 on both ends");
       if (KernelFacts.hasReuseDelay(host)) {
         Long delay = host.settings().tcpTwReuseDelayMs();

@@ -68,11 +68,13 @@ public final class ConntrackPressureRule implements Rule {
               + twTimeout
               + " s (conntrack keeps its own TIME_WAIT entries)");
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     String raise =
         max == null
             ? "raise net.netfilter.nf_conntrack_max"
             : "raise the table: "
-                + SysctlConfig.set(host, "net.netfilter.nf_conntrack_max", String.valueOf(max * 2));
+                + SysctlConfig.set(
+                    host, "net.netfilter.nf_conntrack_max", String.valueOf(max * 2), asked);
     return Optional.of(
         new Finding(
             id(),
@@ -82,6 +84,7 @@ public final class ConntrackPressureRule implements Rule {
             "Reuse connections (keep-alive, pooling) so fewer flows pass the translator; then "
                 + raise
                 + ". SNAT ports can run out here even when the host's own TIME_WAIT looks fine.",
-            List.of(References.NF_CONNTRACK_SYSCTL)));
+            List.of(References.NF_CONNTRACK_SYSCTL),
+            asked));
   }
 }

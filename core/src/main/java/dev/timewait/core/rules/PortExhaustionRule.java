@@ -70,14 +70,16 @@ public final class PortExhaustionRule implements Rule {
     for (DestinationUse use : heavy) {
       reuseWouldHelp |= !use.reuse();
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     return Optional.of(
         new Finding(
             id(),
             severity,
             title(heavy.get(0)),
             evidence,
-            ClientPortRemedies.text(host, heavy, reuseWouldHelp),
-            List.of(References.IP_SYSCTL)));
+            ClientPortRemedies.text(host, heavy, reuseWouldHelp, asked),
+            List.of(References.IP_SYSCTL),
+            asked));
   }
 
   static boolean critical(DestinationUse use, Thresholds thresholds) {

@@ -27,8 +27,12 @@ final class SysctlConfig {
     return entry.file() + ":" + entry.line() + " sets " + entry.key() + " = " + entry.value();
   }
 
-  /** "run X now and persist it": the exact commands for one setting. */
-  static String set(HostSample host, String key, String value) {
+  /**
+   * "run X now and persist it": the exact commands for one setting, which is added to {@code
+   * asked}, the finding's settings.
+   */
+  static String set(HostSample host, String key, String value, List<SysctlSetting> asked) {
+    asked.add(new SysctlSetting(key, value));
     List<SysctlFileEntry> existing = entries(host, key);
     String persist =
         existing.isEmpty()

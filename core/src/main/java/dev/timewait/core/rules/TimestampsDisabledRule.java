@@ -37,6 +37,7 @@ public final class TimestampsDisabledRule implements Rule {
               + table.clientTimeWait()
               + " client TIME_WAIT sockets, each blocking its port for the full 60 s");
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     return Optional.of(
         new Finding(
             id(),
@@ -44,9 +45,10 @@ public final class TimestampsDisabledRule implements Rule {
             "TCP timestamps are off: no PAWS protection and tcp_tw_reuse cannot work",
             evidence,
             "Turn timestamps back on: "
-                + SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1")
+                + SysctlConfig.set(host, "net.ipv4.tcp_timestamps", "1", asked)
                 + ". Old advice to disable them against tcp_tw_recycle problems is wrong: turn"
                 + " tcp_tw_recycle off instead.",
-            List.of(References.RFC_7323, References.IP_SYSCTL)));
+            List.of(References.RFC_7323, References.IP_SYSCTL),
+            asked));
   }
 }

@@ -44,11 +44,13 @@ public final class TwBucketsOverflowRule implements Rule {
               "/proc/net/sockstat tw = %d of /proc/sys/net/ipv4/tcp_max_tw_buckets = %d (%.0f%%)",
               tw, max, max == 0 ? 0.0 : 100.0 * tw / max));
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     String raise =
         max == null
             ? "raise net.ipv4.tcp_max_tw_buckets"
             : "raise the cap: "
-                + SysctlConfig.set(host, "net.ipv4.tcp_max_tw_buckets", String.valueOf(max * 2));
+                + SysctlConfig.set(
+                    host, "net.ipv4.tcp_max_tw_buckets", String.valueOf(max * 2), asked);
     return Optional.of(
         new Finding(
             id(),
@@ -59,6 +61,7 @@ public final class TwBucketsOverflowRule implements Rule {
                 + raise
                 + " (each TIME_WAIT socket costs about 170 bytes). Never lower tcp_max_tw_buckets:"
                 + " skipping TIME_WAIT lets late segments corrupt new connections.",
-            List.of(References.IP_SYSCTL)));
+            List.of(References.IP_SYSCTL),
+            asked));
   }
 }

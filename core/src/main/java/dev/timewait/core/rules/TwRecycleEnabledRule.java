@@ -1,6 +1,7 @@
 package dev.timewait.core.rules;
 
 import dev.timewait.core.host.HostSample;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,7 @@ public final class TwRecycleEnabledRule implements Rule {
         || !NatEvidence.forRecycle(input).isEmpty()) {
       return Optional.empty();
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     return Optional.of(
         new Finding(
             id(),
@@ -30,7 +32,8 @@ public final class TwRecycleEnabledRule implements Rule {
                 TwRecycleNatRule.oldKernel(host),
                 "no NAT signal found (no PAWSPassive, conntrack, ip_forward, container interface"
                     + " or private address)"),
-            TwRecycleNatRule.turnOff(host),
-            List.of(References.RECYCLE_REMOVED, References.IP_SYSCTL)));
+            TwRecycleNatRule.turnOff(host, asked),
+            List.of(References.RECYCLE_REMOVED, References.IP_SYSCTL),
+            asked));
   }
 }

@@ -27,6 +27,7 @@ public final class TwRecycleNatRule implements Rule {
     evidence.add("/proc/sys/net/ipv4/tcp_tw_recycle = " + host.settings().tcpTwRecycle());
     evidence.add(oldKernel(host));
     evidence.addAll(nat);
+    List<SysctlSetting> asked = new ArrayList<>();
     return Optional.of(
         new Finding(
             id(),
@@ -34,8 +35,9 @@ public final class TwRecycleNatRule implements Rule {
             "tcp_tw_recycle is ON and this host is involved in NAT: connections from clients behind"
                 + " NAT are being dropped",
             evidence,
-            turnOff(host),
-            List.of(References.RECYCLE_REMOVED, References.IP_SYSCTL)));
+            turnOff(host, asked),
+            List.of(References.RECYCLE_REMOVED, References.IP_SYSCTL),
+            asked));
   }
 
   static boolean recycleOn(HostSample host) {
@@ -50,11 +52,11 @@ public final class TwRecycleNatRule implements Rule {
         + " (tcp_tw_recycle exists only before 4.12)";
   }
 
-  /** The remedy shared by both recycle findings. */
-  static String turnOff(HostSample host) {
+  /** The remedy shared by both recycle findings; its setting goes to {@code asked}. */
+  static String turnOff(HostSample host, List<SysctlSetting> asked) {
     StringBuilder text = new StringBuilder();
     text.append("Turn tcp_tw_recycle off now: ")
-        .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_recycle", "0"))
+        .append(SysctlConfig.set(host, "net.ipv4.tcp_tw_recycle", "0", asked))
         .append(". Do NOT set net.ipv4.tcp_timestamps = 0 instead: that disables PAWS and")
         .append(" tcp_tw_reuse. Linux 4.12 removed tcp_tw_recycle because it drops SYNs from")
         .append(" clients that share an address; if TIME_WAIT is the reason it was set, reuse")

@@ -59,6 +59,7 @@ public final class TwReuseRecommendedRule implements Rule {
     if (KernelFacts.hasReuseDelay(host)) {
       references.add(References.REUSE_DELAY);
     }
+    List<SysctlSetting> asked = new ArrayList<>();
     return Optional.of(
         new Finding(
             id(),
@@ -69,7 +70,8 @@ public final class TwReuseRecommendedRule implements Rule {
                 + heavy.get(0).remote()
                 + " and connect() may not reuse TIME_WAIT ports",
             evidence,
-            ClientPortRemedies.text(host, heavy, true),
-            references));
+            ClientPortRemedies.text(host, heavy, true, asked),
+            references,
+            asked));
   }
 }
