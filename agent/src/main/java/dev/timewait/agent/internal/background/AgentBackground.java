@@ -101,8 +101,8 @@ public final class AgentBackground implements Runnable {
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
-    if (options.snapshot != null) {
-      shutdownHook = new Thread(this::lastSnapshot, "timewait-agent-exit");
+    if (options.snapshot != null || requests != null) {
+      shutdownHook = new Thread(this::atExit, "timewait-agent-exit");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
   }
@@ -186,7 +186,14 @@ public final class AgentBackground implements Runnable {
     return parts;
   }
 
-  private void lastSnapshot() {
+  /** The JVM exits: no more requests are answered, and the snapshot file gets its last state. */
+  private void atExit() {
+    if (requests != null) {
+      requests.close();
+    }
+    if (options.snapshot == null) {
+      return;
+    }
     try {
       Parts p = parts();
       runPeriodic(p);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
@@ -88,6 +90,16 @@ final class SnapshotRequests {
     if (closed) {
       return 0;
     }
+    try {
+      return answerAll(snapshot);
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      // the folder went while it was read (removed from outside, or at the JVM's exit): the next
+      // call makes it again unless it was closed
+      return 0;
+    }
+  }
+
+  private int answerAll(Supplier<String> snapshot) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       // removed from outside (a temp cleaner, or another JVM that took the pid for gone): the
       // agent properties still name it, so it is made again

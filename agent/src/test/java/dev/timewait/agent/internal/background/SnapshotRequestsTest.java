@@ -66,6 +66,22 @@ class SnapshotRequestsTest {
   }
 
   @Test
+  void aFolderRemovedWhileARequestIsAnsweredIsNoError() throws Exception {
+    SnapshotRequests requests = SnapshotRequests.open(tmp);
+    Path folder = requests.folder();
+    Files.createFile(folder.resolve("0b.request"));
+    // as at the JVM's exit, when the folder goes while the agent's thread answers
+    int answered =
+        requests.answer(
+            () -> {
+              requests.close();
+              return "{}";
+            });
+    assertEquals(0, answered);
+    assertFalse(Files.exists(folder), "closed: not made again");
+  }
+
+  @Test
   void closeRemovesTheFolderAndWhatIsInIt() throws Exception {
     SnapshotRequests requests = SnapshotRequests.open(tmp);
     Files.createFile(requests.folder().resolve("1.json"));
