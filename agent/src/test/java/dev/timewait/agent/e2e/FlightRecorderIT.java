@@ -9,6 +9,7 @@ import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.snapshot.CloseCounts;
 import dev.timewait.core.snapshot.RecentClose;
 import dev.timewait.core.snapshot.Role;
+import dev.timewait.core.snapshot.SiteStats;
 import dev.timewait.core.snapshot.Snapshot;
 import dev.timewait.core.snapshot.SnapshotReader;
 import dev.timewait.testing.ChildJvm;
@@ -61,6 +62,8 @@ class FlightRecorderIT {
       child.awaitLine("ready");
       child.send("closes 20");
       child.awaitLine("done 20");
+      child.send("http 10");
+      child.awaitLine("served 10");
       child.send("leak 2");
       child.awaitLine("leaked 2");
       child.awaitReply("attr Findings CriticalCount", "attr 1", 20_000);
@@ -74,11 +77,19 @@ class FlightRecorderIT {
     JsonNode ends = events(java, recording, "dev.timewait.ConnectionEnd");
 
     Map<String, Long> byKindAndRole = new HashMap<>();
+    Map<String, Long> byRow = new HashMap<>();
     Set<SocketPair> activeTuples = new HashSet<>();
     for (JsonNode event : ends) {
       JsonNode v = event.get("values");
       byKindAndRole.merge(v.get("kind").asText() + "/" + v.get("role").asText(), 1L, Long::sum);
-      assertTrue(v.get("closeSite").asText().contains("LifecycleApp"), v.toString());
+      byRow.merge(
+          row(text(v, "closeSite"), text(v, "openSite"), v.get("role").asText(), text(v, "library"))
+              + " "
+              + v.get("kind").asText(),
+          1L,
+          Long::sum);
+      assertTrue(
+          (text(v, "closeSite") + text(v, "openSite")).contains("LifecycleApp"), v.toString());
       assertTrue(
           event.get("values").get("stackTrace").get("frames").size() > 3,
           "JFR's stack trace of the close: " + v);
@@ -98,6 +109,18 @@ class FlightRecorderIT {
       put(expected, "ABORTIVE/" + e.getKey(), e.getValue().abortive());
     }
     assertEquals(expected, byKindAndRole, "events by kind and role against the snapshot");
+    Map<String, Long> rows = new HashMap<>();
+    for (SiteStats site : snapshot.sites()) {
+      String row = row(site.site(), site.openSite(), site.role().name(), site.via());
+      put(rows, row + " ACTIVE", site.active());
+      put(rows, row + " PASSIVE", site.passive());
+      put(rows, row + " ABORTIVE", site.abortive());
+    }
+    assertEquals(rows, byRow, "events by site row and library against the snapshot's rows");
+    assertTrue(
+        byRow.keySet().stream()
+            .anyMatch(r -> r.contains("via jdk.httpserver") && r.contains("SERVER")),
+        "the JDK HTTP server's closes name their library: " + byRow.keySet());
     assertTrue(expected.getOrDefault("ACTIVE/CLIENT", 0L) >= 20, expected.toString());
     Set<SocketPair> snapshotTuples = new HashSet<>();
     for (RecentClose close : snapshot.recentActiveCloses()) {
@@ -116,6 +139,15 @@ class FlightRecorderIT {
     String text = run(jfr(java), "print", "--events", "dev.timewait.ConnectionEnd", recording);
     assertTrue(text.contains("dev.timewait.ConnectionEnd {"), text);
     assertTrue(text.contains("closeSite = \"dev.timewait.agent.e2e.LifecycleApp"), text);
+  }
+
+  private static String row(String closeSite, String openSite, String role, String library) {
+    return closeSite + " <- " + openSite + " " + role + " via " + library;
+  }
+
+  private static String text(JsonNode values, String field) {
+    JsonNode node = values.get(field);
+    return node == null || node.isNull() ? null : node.asText();
   }
 
   private static void put(Map<String, Long> map, String key, long count) {

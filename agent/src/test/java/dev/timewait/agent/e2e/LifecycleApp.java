@@ -14,8 +14,10 @@ import javax.management.ObjectName;
  * connections that this JVM closes first, {@code leak N} makes N connections that the peer closes
  * and this JVM keeps open (CLOSE_WAIT), {@code release} closes them, {@code mbean} says whether the
  * agent's MBean is there, {@code echo N} makes N request-response connections and prints what they
- * carried, {@code attr TYPE NAME} prints an attribute of {@code dev.timewait:type=TYPE}, {@code
- * stop-agent-threads} interrupts the agent's threads, {@code exit} ends it.
+ * carried, {@code http N} serves N requests with the JDK's HTTP server, which closes first (a
+ * library's close: {@code jdk.httpserver}), {@code attr TYPE NAME} prints an attribute of {@code
+ * dev.timewait:type=TYPE}, {@code stop-agent-threads} interrupts the agent's threads, {@code exit}
+ * ends it.
  */
 public final class LifecycleApp {
   private static final java.util.List<Socket> LEAKED = new java.util.ArrayList<>();
@@ -48,6 +50,9 @@ public final class LifecycleApp {
         System.out.println("mbean " + there);
       } else if (line.startsWith("echo ")) {
         System.out.println(echo(Integer.parseInt(line.substring(5))));
+      } else if (line.startsWith("http ")) {
+        int n = Integer.parseInt(line.substring(5));
+        System.out.println("served " + http(n));
       } else if (line.startsWith("attr ")) {
         String[] words = line.split(" ");
         System.out.println("attr " + attribute(words[1], words[2]));
@@ -103,6 +108,47 @@ public final class LifecycleApp {
       peer.join(10_000);
     }
     return "echoed " + n + " sent " + sent + " received " + received + " checksum " + checksum;
+  }
+
+  /**
+   * N requests with {@code Connection: close} to the JDK's HTTP server, which closes each
+   * connection first; the client reads to the end and closes after it. Returns the responses read.
+   */
+  static int http(int n) throws Exception {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    int served = 0;
+    try {
+      byte[] request =
+          "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i < n; i++) {
+        try (Socket client =
+            new Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+          client.getOutputStream().write(request);
+          String response =
+              new String(
+                  client.getInputStream().readAllBytes(),
+                  java.nio.charset.StandardCharsets.US_ASCII);
+          if (response.startsWith("HTTP/1.1 200")) {
+            served++;
+          }
+        }
+      }
+    } finally {
+      server.stop(0);
+    }
+    return served;
   }
 
   static String attribute(String type, String name) {

@@ -45,6 +45,17 @@ public final class CodeSite {
     this(frame, stack, true, null);
   }
 
+  /**
+   * The library a connection went through: its open site's, else its close site's (a pool may close
+   * on its own thread what the application opened through a driver).
+   */
+  public static String via(CodeSite closeSite, CodeSite openSite) {
+    if (openSite != null && openSite.via != null) {
+      return openSite.via;
+    }
+    return closeSite == null ? null : closeSite.via;
+  }
+
   private static CodeSite placeholder(String name) {
     return new CodeSite(name, List.of(), false, null);
   }

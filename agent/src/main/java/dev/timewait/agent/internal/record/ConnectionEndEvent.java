@@ -55,7 +55,8 @@ public final class ConnectionEndEvent extends Event {
   String openSite;
 
   @Label("Library")
-  @Description("The library the close went through, when known")
+  @Description(
+      "The library the connection went through (Maven coordinates or a JDK module), when known")
   String library;
 
   /** Commits one event if a recording wants it; a no-op otherwise. */
@@ -82,6 +83,7 @@ public final class ConnectionEndEvent extends Event {
     }
     event.closeSite = closeSite == null ? null : closeSite.frame;
     event.openSite = openSite == null ? null : openSite.frame;
+    event.library = CodeSite.via(closeSite, openSite);
     event.commit();
   }
 

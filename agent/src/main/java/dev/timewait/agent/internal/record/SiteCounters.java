@@ -27,7 +27,7 @@ public final class SiteCounters {
     this.closeSite = closeSite;
     this.openSite = openSite;
     this.role = role;
-    this.via = openSite.via != null ? openSite.via : closeSite.via;
+    this.via = CodeSite.via(closeSite, openSite);
   }
 
   void count(CloseKind kind, InetSocketAddress remote) {
