@@ -14,6 +14,7 @@ import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.FindingsBean;
 import dev.timewait.agent.internal.jmx.HostBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.agent.internal.jmx.SiteBeans;
 import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostRoot;
@@ -98,6 +99,7 @@ final class BackgroundParts implements Supplier<AgentBackground.Parts> {
         host,
         host == null ? null : faults.bean(HostMXBean.class, new HostBean(host), errors),
         findings,
+        options.jmx ? new SiteBeans(recorder) : null,
         () -> recorder.releaseRecentCloses(System.currentTimeMillis()));
   }
 

@@ -1,5 +1,6 @@
 package dev.timewait.agent.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,9 +58,11 @@ class OpenTelemetryAgentIT {
       child.awaitLine("done 20");
       long deadline = System.currentTimeMillis() + 60_000;
       Map<String, Long> closes = Map.of();
+      Map<String, Long> sites = Map.of();
       boolean hostMetric = false;
       while (System.currentTimeMillis() < deadline) {
         Map<String, Long> seen = new HashMap<>();
+        Map<String, Long> seenSites = new HashMap<>();
         for (JsonNode metric : timewaitMetrics(child.stderr())) {
           String name = metric.get("name").asText();
           hostMetric |= name.equals("timewait.host.time_wait.sockets");
@@ -67,11 +70,20 @@ class OpenTelemetryAgentIT {
             for (JsonNode point : metric.get("sum").get("dataPoints")) {
               seen.merge(attributes(point), point.get("asInt").asLong(), Math::max);
             }
+          } else if (name.equals("timewait.site.closes")) {
+            for (JsonNode point : metric.get("sum").get("dataPoints")) {
+              seenSites.merge(
+                  attributes(point) + " " + attribute(point, "code.site"),
+                  point.get("asInt").asLong(),
+                  Math::max);
+            }
           }
         }
         closes = seen;
+        sites = seenSites;
         if (closes.getOrDefault("active/client", 0L) >= 20
             && closes.getOrDefault("passive/server", 0L) >= 20
+            && activeClientSite(sites) >= 20
             && hostMetric) {
           break;
         }
@@ -83,6 +95,8 @@ class OpenTelemetryAgentIT {
       assertTrue(closes.getOrDefault("passive/server", 0L) >= 20, closes.toString());
       assertTrue(closes.containsKey("abortive/unknown"), "every kind and role: " + closes);
       assertTrue(hostMetric, "timewait.host.time_wait.sockets exported");
+      assertEquals(
+          20, activeClientSite(sites), "timewait.site.closes by kind/role and code.site: " + sites);
       child.send("exit");
       child.finish(60);
     }
@@ -107,6 +121,27 @@ class OpenTelemetryAgentIT {
       }
     }
     return metrics;
+  }
+
+  /** The active client closes of the site in {@code LifecycleApp.closeFirst}. */
+  private static long activeClientSite(Map<String, Long> sites) {
+    long sum = 0;
+    for (Map.Entry<String, Long> e : sites.entrySet()) {
+      if (e.getKey().startsWith("active/client dev.timewait.agent.e2e.LifecycleApp.closeFirst(")) {
+        sum += e.getValue();
+      }
+    }
+    return sum;
+  }
+
+  /** A point's string attribute {@code key}, or null. */
+  private static String attribute(JsonNode point, String key) {
+    for (JsonNode attribute : point.get("attributes")) {
+      if (attribute.get("key").asText().equals(key)) {
+        return attribute.get("value").get("stringValue").asText();
+      }
+    }
+    return null;
   }
 
   /** {@code kind/role} from a point's {@code timewait.kind} and {@code timewait.role}. */

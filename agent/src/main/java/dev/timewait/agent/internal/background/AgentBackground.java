@@ -7,6 +7,7 @@ import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.DescribedMBean;
 import dev.timewait.agent.internal.jmx.FindingsMXBean;
 import dev.timewait.agent.internal.jmx.HostMXBean;
+import dev.timewait.agent.internal.jmx.SiteBeans;
 import dev.timewait.core.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -44,11 +45,13 @@ public final class AgentBackground implements Runnable {
     final HostMonitor host;
     final HostMXBean hostBean;
     final FindingsMXBean findings;
+    final SiteBeans siteBeans;
     final Runnable releaseMemory;
 
     /**
      * @param host null when host sampling is off; then {@code hostBean} is null too
      * @param findings null when JMX is off
+     * @param siteBeans the per-site beans, registered as rows appear; null when JMX is off
      * @param releaseMemory gives the agent's largest tables back when the heap is short
      */
     public Parts(
@@ -59,6 +62,7 @@ public final class AgentBackground implements Runnable {
         HostMonitor host,
         HostMXBean hostBean,
         FindingsMXBean findings,
+        SiteBeans siteBeans,
         Runnable releaseMemory) {
       this.snapshot = snapshot;
       this.periodic = periodic;
@@ -67,6 +71,7 @@ public final class AgentBackground implements Runnable {
       this.host = host;
       this.hostBean = hostBean;
       this.findings = findings;
+      this.siteBeans = siteBeans;
       this.releaseMemory = releaseMemory;
     }
   }
@@ -164,6 +169,9 @@ public final class AgentBackground implements Runnable {
       long interval = options.interval.toMillis();
       while (!stopped) {
         runPeriodic(p);
+        if (options.jmx) {
+          registerSiteBeans(p);
+        }
         writeSnapshot(p);
         sleepAnswering(interval);
       }
@@ -230,6 +238,19 @@ public final class AgentBackground implements Runnable {
       }
     } catch (Throwable t) {
       errors.record("MBean registration", t);
+    }
+  }
+
+  /** A bean for each code site row that appeared since the last round (up to a cap). */
+  private void registerSiteBeans(Parts p) {
+    if (p.siteBeans == null) {
+      return;
+    }
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      p.siteBeans.registerNew((name, bean) -> register(server, name, bean));
+    } catch (Throwable t) {
+      errors.record("site MBean registration", t);
     }
   }
 
