@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Closes that cross the peer's FIN ({@link RacingCloses}) come out as the kernel has them: the
  * client connections the agent judged ACTIVE are those the kernel holds in TIME_WAIT on the client
  * side, however the race went in each call. None the kernel holds is missed; a few judged ACTIVE
- * end without TIME_WAIT (bounded below).
+ * end without TIME_WAIT, each with the server's 4-tuple in TIME_WAIT: the peer's FIN arrived in the
+ * last moment before ours (explained and bounded below).
  */
 class RacingClosesIT {
   static final int CALLS = 200;
@@ -67,7 +68,13 @@ class RacingClosesIT {
       lines = child.finish(120);
       assertFalse(child.stderr().contains("timewait:"), child.stderr());
     }
-    KernelTcpTable kernel = KernelTcpTable.read();
+    // A dump of the kernel's table skips rows while others leave it (earlier tests' TIME_WAIT
+    // sockets expire all the time in a full run): a client counts as held in TIME_WAIT if any of
+    // three reads shows it so.
+    List<KernelTcpTable> reads = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reads.add(KernelTcpTable.read());
+    }
     guard.assumeTableHadRoom();
     JsonNode snap = new ObjectMapper().readTree(Files.readString(snapshot));
 
@@ -79,7 +86,8 @@ class RacingClosesIT {
         String client = f[1].substring(7);
         String server = f[2].substring(7);
         calls.add(client);
-        if (kernel.inTimeWait(Tuple.parse(client, server))) {
+        Tuple tuple = Tuple.parse(client, server);
+        if (reads.stream().anyMatch(kernel -> kernel.inTimeWait(tuple))) {
           kernelActive.add(client);
         }
       }
@@ -104,20 +112,39 @@ class RacingClosesIT {
     System.out.printf(
         "%s %s: the kernel has %d of %d client closes first, the agent %d (%d missed, %d extra)%n",
         java, kind, kernelActive.size(), CALLS, agentActive.size(), missed.size(), extra.size());
-    assertEquals(Set.of(), missed, "every close the kernel holds in TIME_WAIT is ACTIVE");
-    if (kind.equals("socket")) {
-      // java.net.Socket sends its FIN with a shutdown and keeps the descriptor: the state right
-      // after it is the kernel's own answer. Yet up to 2 calls in 200 on JDK 25 (none seen on 17)
-      // leave no TIME_WAIT on the client after a state read as ours first; not understood yet,
-      // so bounded here rather than hidden
-      assertTrue(
-          extra.size() <= CALLS / 50, "at most 2% judged ACTIVE without TIME_WAIT: " + extra);
-    } else {
-      // a SocketChannel's FIN leaves with close() itself: the last answer comes a system call
-      // before it, and a peer's FIN arriving in between is missed
-      // (0-2 calls in 200 on JDK 17, up to 7 on JDK 25, in full runs)
-      assertTrue(extra.size() <= CALLS / 20, "at most 5% judged before a crossing FIN: " + extra);
+    // What the kernel holds for each extra. Each must be the one race left (below): the peer's FIN
+    // came first, so the server's 4-tuple is in TIME_WAIT.
+    List<String> unexplained = new ArrayList<>();
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      if (line.startsWith("call ") && extra.contains(f[1].substring(7))) {
+        Tuple tuple = Tuple.parse(f[1].substring(7), f[2].substring(7));
+        if (reads.stream().noneMatch(kernel -> kernel.inTimeWait(tuple.reversed()))) {
+          unexplained.add(
+              tuple
+                  + " client state "
+                  + reads.get(0).state(tuple)
+                  + ", server state "
+                  + reads.get(0).state(tuple.reversed()));
+        }
+      }
     }
+    assertEquals(Set.of(), missed, "every close the kernel holds in TIME_WAIT is ACTIVE");
+    assertEquals(List.of(), unexplained, "judged ACTIVE, yet the server's FIN was not first");
+    // The race left: a peer's FIN that arrives between the last probe before our FIN and the FIN
+    // itself is not seen, and the close is judged ACTIVE.
+    // - java.net.Socket sends its FIN with a shutdown and keeps the descriptor, so the state right
+    //   after it is the kernel's own answer, except CLOSE: on loopback the whole handshake can run
+    //   within that call, and CLOSE is then either ours first (the peer's crossing FIN took the
+    //   socket to TIME_WAIT, which leaves the original socket CLOSE) or the peer's first
+    //   (LAST_ACK, acknowledged at once). The probe before decides; judging CLOSE as PASSIVE
+    //   instead misses crossing FINs that the kernel holds in TIME_WAIT here, which is worse.
+    // - A SocketChannel's FIN leaves with close() itself: the probe before is the last answer.
+    // Quiet runs see 0-2 in 200 for Socket and 0-6 for SocketChannel; a loaded host widens the
+    // window (8 seen for Socket in a full run), so the bound only catches a change of mechanism.
+    assertTrue(
+        extra.size() <= CALLS / 10,
+        "at most 10% judged ACTIVE before a crossing FIN: " + extra.size() + " " + extra);
   }
 
   /** The snapshot writes addresses as RFC 5952; the child prints the JDK's form. */
