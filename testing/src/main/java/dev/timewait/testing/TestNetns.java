@@ -99,10 +99,13 @@ public final class TestNetns implements AutoCloseable {
 
   /** Its TIME_WAIT sockets, as its own {@code /proc/net/tcp} and {@code tcp6} show them now. */
   public long timeWait() throws IOException {
-    String text = run("ip", "netns", "exec", name, "cat", "/proc/net/tcp", "/proc/net/tcp6");
-    return KernelTcpTable.parse(text).stream()
-        .filter(row -> row.state() == KernelTcpTable.TIME_WAIT)
-        .count();
+    return rows().stream().filter(row -> row.state() == KernelTcpTable.TIME_WAIT).count();
+  }
+
+  /** Its sockets, as its own {@code /proc/net/tcp} and {@code tcp6} show them now. */
+  public List<KernelTcpTable.Row> rows() throws IOException {
+    return KernelTcpTable.parse(
+        run("ip", "netns", "exec", name, "cat", "/proc/net/tcp", "/proc/net/tcp6"));
   }
 
   /**

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.OwnersChurnClient;
 import dev.timewait.testing.TestNetns;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +40,7 @@ class AllNetnsOwnersIT {
   void everyTimeWaitSocketOfEachNamespaceHasAnOwnerAndTheyAddUpToItsKernelTable() throws Exception {
     String why = TestNetns.unavailable("python3");
     assumeTrue(why == null, why + ": skipped");
-    Path script = dir.resolve("churn.py");
-    try (InputStream in = getClass().getResourceAsStream("/owners/churn.py")) {
-      Files.copy(in, script);
-    }
+    Path script = OwnersChurnClient.pythonScript(dir);
     try (TestNetns pythonNs = TestNetns.create("own-py", 0);
         TestNetns javaNs = TestNetns.create("own-jv", 1)) {
       // a small port range in one namespace only: 201 of its 300 ports in use is a finding there
