@@ -50,7 +50,7 @@ final class AttachedAgentSource implements AgentSource {
           problems.add("pid " + pid + ": no timewait agent");
           continue;
         }
-        snapshots.add(reader.read(json, "pid " + pid));
+        snapshots.add(reader.read(json, "pid " + pid).withHostPid(JvmConnection.nsPid(pid), pid));
       } catch (CliException | SnapshotException e) {
         problems.add("pid " + pid + ": " + Main.firstLine(e.getMessage()));
         if (pids.isEmpty()) {

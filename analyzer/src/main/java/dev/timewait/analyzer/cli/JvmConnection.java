@@ -357,6 +357,12 @@ final class JvmConnection implements AutoCloseable {
     }
   }
 
+  /** The pid of process {@code pid} in its own pid namespace (the same outside a container). */
+  static long nsPid(long pid) {
+    ProcStatus status = ProcStatus.of(pid);
+    return status == null ? pid : status.nsPid();
+  }
+
   /** The lines of {@code /proc/PID/status} that attaching needs. */
   record ProcStatus(long uid, long nsPid, boolean catchesSigquit) {
 

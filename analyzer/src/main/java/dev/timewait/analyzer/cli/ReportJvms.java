@@ -154,7 +154,8 @@ final class ReportJvms implements AutoCloseable {
               + " has no timewait agent"
               + (agentJar != null ? " after loading it" : " (use --attach to load it)"));
     }
-    Snapshot snapshot = reader.read(json, "pid " + pid);
+    // a JVM in a container knows itself by the pid of its own namespace: here it is this pid
+    Snapshot snapshot = reader.read(json, "pid " + pid).withHostPid(JvmConnection.nsPid(pid), pid);
     lastRead.put(pid, snapshot);
     return snapshot;
   }

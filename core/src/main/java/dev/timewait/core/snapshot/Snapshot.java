@@ -48,6 +48,32 @@ public record Snapshot(
     overflow = overflow == null ? new OverflowCounts(0, 0, 0) : overflow;
   }
 
+  /**
+   * The same snapshot with its JVM's pid as this host numbers it: a JVM in a pid namespace of its
+   * own (a container) writes its own pid, {@code nsPid} (often 1, which names another process
+   * here). A snapshot that names any other pid is left as it is.
+   */
+  public Snapshot withHostPid(long nsPid, long hostPid) {
+    if (jvm == null || jvm.pid() != nsPid || nsPid == hostPid) {
+      return this;
+    }
+    JvmInfo seen = new JvmInfo(hostPid, jvm.javaVersion(), jvm.mainClass(), jvm.hostName());
+    return new Snapshot(
+        schema,
+        takenAt,
+        agentVersion,
+        seen,
+        startedAt,
+        totals,
+        sites,
+        endpoints,
+        overflow,
+        closeWait,
+        recentActiveCloses,
+        internalCloses,
+        host);
+  }
+
   /** An immutable copy without null elements; null gives an empty list. */
   static <T> List<T> withoutNulls(List<T> list) {
     return list == null ? List.of() : list.stream().filter(Objects::nonNull).toList();
