@@ -173,6 +173,14 @@ final class ReportCommand implements Callable<Integer> {
   boolean allJvms;
 
   @Option(
+      names = "--user",
+      paramLabel = "USER",
+      description =
+          "With --all-jvms: only the JVMs run by USER (a name or a uid) are read, and with --attach"
+              + " loaded; the others are listed as left out.")
+  String user;
+
+  @Option(
       names = "--all-netns",
       description =
           "As root: count the owners, TIME_WAIT and sysctls of every network namespace that has a"
@@ -284,6 +292,9 @@ final class ReportCommand implements Callable<Integer> {
     if (attach && pids.isEmpty() && !allJvms) {
       throw new CliException("--attach needs the PID of a JVM or --all-jvms");
     }
+    if (user != null && !allJvms) {
+      throw new CliException("--user chooses among --all-jvms: give --all-jvms too");
+    }
     if (allNetns && (noHost || prometheus != null && hostRoot == null)) {
       throw new CliException("--all-netns reads this host: it excludes --no-host and --prometheus");
     }
@@ -326,6 +337,7 @@ final class ReportCommand implements Callable<Integer> {
         ReportJvms.open(
             pids,
             allJvms,
+            user,
             attach ? CompanionJar.agent(agentJar) : null,
             sources,
             spec.commandLine().getErr(),

@@ -38,10 +38,14 @@ final class ReportJvms implements AutoCloseable {
     this.err = err;
   }
 
-  /** Attaches to the named {@code pids} and, with {@code all}, to the host's other JVMs. */
+  /**
+   * Attaches to the named {@code pids} and, with {@code all}, to the host's other JVMs (those of
+   * {@code user} only, a name or a uid, when it is not null).
+   */
   static ReportJvms open(
       List<Long> pids,
       boolean all,
+      String user,
       Path agentJar,
       List<String> sources,
       PrintWriter err,
@@ -55,7 +59,7 @@ final class ReportJvms implements AutoCloseable {
         sources.add("JVM pid " + pid + " (attach)");
       }
       if (all) {
-        result.openAll(progress);
+        result.openAll(user, progress);
       }
       return result;
     } catch (RuntimeException e) {
@@ -64,12 +68,17 @@ final class ReportJvms implements AutoCloseable {
     }
   }
 
-  private void openAll(Progress progress) {
+  private void openAll(String user, Progress progress) {
     long self = JvmConnection.ProcStatus.selfUid();
     List<String> withoutAgent = new ArrayList<>();
+    List<String> otherUsers = new ArrayList<>();
     for (HostJvms.Found jvm : HostJvms.find()) {
       long pid = jvm.pid();
       if (jvms.containsKey(pid)) {
+        continue;
+      }
+      if (user != null && !user.equals(jvm.user()) && !user.equals(Long.toString(jvm.uid()))) {
+        otherUsers.add(Long.toString(pid));
         continue;
       }
       String label = "JVM pid " + pid + " (" + jvm.main() + ", user " + jvm.user() + ")";
@@ -103,6 +112,10 @@ final class ReportJvms implements AutoCloseable {
       sources.add(
           "JVMs without the timewait agent (--attach loads it): pid "
               + String.join(", ", withoutAgent));
+    }
+    if (!otherUsers.isEmpty()) {
+      sources.add(
+          "JVMs of users other than " + user + " (--user): pid " + String.join(", ", otherUsers));
     }
   }
 

@@ -235,4 +235,12 @@ class JvmCommandsTest {
     assertEquals(2, run.code());
     assertTrue(run.errLine().contains("agent jar not found"), run.err());
   }
+
+  @Test
+  void userWithoutAllJvmsIsAUsageError() {
+    CliRun run = CliRun.of("report", "--no-host", "--user", "nobody", "--duration", "0");
+    assertEquals(2, run.code());
+    assertEquals(
+        "timewait: --user chooses among --all-jvms: give --all-jvms too", run.errLine(), run.err());
+  }
 }
