@@ -10,7 +10,7 @@ import dev.timewait.core.snapshot.SnapshotException;
 import dev.timewait.core.snapshot.SnapshotReader;
 import dev.timewait.testing.ChildJvm;
 import dev.timewait.testing.Jdk;
-import dev.timewait.testing.TestNetns;
+import dev.timewait.testing.NetNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -34,14 +34,14 @@ class NamespaceOwnersIT {
   @ParameterizedTest
   @MethodSource(Jdk.ALL)
   void theAgentsSiteOwnsExactlyTheTimeWaitSocketsOfItsNamespace(Jdk jdk) throws Exception {
-    String why = TestNetns.unavailable();
+    String why = NetNamespace.unavailable();
     assumeTrue(why == null, why + ": skipped");
     assumeTrue(Files.isRegularFile(CLI), "needs " + CLI + " (mvn -pl analyzer package): skipped");
     Path snapshot = dir.resolve("jvm.json");
-    try (TestNetns ns = TestNetns.create("own-ag", 0);
+    try (NetNamespace ns = NetNamespace.create(0);
         ChildJvm jvm =
             ChildJvm.on(jdk)
-                .launcher(ns.exec().toArray(new String[0]))
+                .launcher(ns.launcher())
                 .agent("snapshot=" + snapshot + ",interval=300ms")
                 .mainClass(LifecycleApp.class)
                 .start()) {
@@ -73,7 +73,7 @@ class NamespaceOwnersIT {
       assertEquals(kernel, ns.timeWait(), "the table moved during the run");
 
       JsonNode report = new ObjectMapper().readTree(out);
-      long netns = TestNetns.inodeOf(jvm.pid());
+      long netns = NetNamespace.inodeOf(jvm.pid());
       long owned = 0;
       for (JsonNode owner : report.get("owners")) {
         if (owner.get("netns").asLong() != netns) {

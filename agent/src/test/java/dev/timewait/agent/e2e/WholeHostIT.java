@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timewait.testing.ChildJvm;
 import dev.timewait.testing.Jdk;
 import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.NetNamespace;
 import dev.timewait.testing.OwnersChurnClient;
-import dev.timewait.testing.TestNetns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,12 +64,12 @@ class WholeHostIT {
   @ParameterizedTest
   @MethodSource(Jdk.ALL)
   void everyTimeWaitSocketOfEveryNamespaceHasItsOwner(Jdk jdk) throws Exception {
-    String why = TestNetns.unavailable("python3", "setpriv", "unshare");
+    String why = NetNamespace.unavailable("python3", "setpriv", "unshare");
     assumeTrue(why == null, why + ": skipped");
     assumeTrue(Files.isRegularFile(CLI), "needs " + CLI + " (mvn -pl analyzer package): skipped");
     String script = OwnersChurnClient.pythonScript(dir).toString();
-    try (TestNetns a = TestNetns.create("wh-a", 0);
-        TestNetns b = TestNetns.create("wh-b", 0)) {
+    try (NetNamespace a = NetNamespace.create(0);
+        NetNamespace b = NetNamespace.create(0)) {
       try {
         run(jdk, a, b, script);
       } finally {
@@ -84,10 +84,10 @@ class WholeHostIT {
     }
   }
 
-  private void run(Jdk jdk, TestNetns a, TestNetns b, String script) throws Exception {
-    TestNetns.awaitLine(a.start("python3", script, "server", "" + PORT), "listening");
-    TestNetns.awaitLine(b.start("python3", script, "server", "" + PORT), "listening");
-    TestNetns.awaitLine(b.start("python3", script, "server", "" + CONTAINED_PORT), "listening");
+  private void run(Jdk jdk, NetNamespace a, NetNamespace b, String script) throws Exception {
+    NetNamespace.awaitLine(a.start("python3", script, "server", "" + PORT), "listening");
+    NetNamespace.awaitLine(b.start("python3", script, "server", "" + PORT), "listening");
+    NetNamespace.awaitLine(b.start("python3", script, "server", "" + CONTAINED_PORT), "listening");
 
     ChildJvm twoSites = start(jdk, a, true, false, LifecycleApp.class);
     ChildJvm oneSite = start(jdk, b, true, false, LifecycleApp.class);
@@ -108,7 +108,7 @@ class WholeHostIT {
     without.awaitLine("done");
     contained.awaitLine("done");
     long containedPid = javaBelow(contained.pid());
-    TestNetns.awaitLine(python, "done");
+    NetNamespace.awaitLine(python, "done");
     a.awaitClosesSettled();
     b.awaitClosesSettled();
 
@@ -135,8 +135,8 @@ class WholeHostIT {
     JsonNode json = new ObjectMapper().readTree(report[0]);
     String stderr = report[1];
 
-    long netnsA = TestNetns.inodeOf(twoSites.pid());
-    long netnsB = TestNetns.inodeOf(oneSite.pid());
+    long netnsA = NetNamespace.inodeOf(twoSites.pid());
+    long netnsB = NetNamespace.inodeOf(oneSite.pid());
     assertEquals(kernelA, namespace(json, netnsA).get("timeWait").asLong());
     assertEquals(kernelB, namespace(json, netnsB).get("timeWait").asLong());
     assertEquals(kernelA, owned(json, netnsA), "namespace A: " + owners(json, netnsA));
@@ -186,9 +186,9 @@ class WholeHostIT {
    * A JVM in namespace {@code ns} run by nobody, in pid and mount namespaces of its own if asked.
    */
   private ChildJvm start(
-      Jdk jdk, TestNetns ns, boolean agent, boolean contained, Class<?> main, String... args)
+      Jdk jdk, NetNamespace ns, boolean agent, boolean contained, Class<?> main, String... args)
       throws Exception {
-    List<String> launcher = new ArrayList<>(ns.exec());
+    List<String> launcher = ns.enter();
     if (contained) {
       launcher.addAll(
           List.of(
@@ -258,7 +258,7 @@ class WholeHostIT {
   }
 
   /** The namespace's TIME_WAIT sockets by remote port (client side). */
-  private static Map<Integer, Long> timeWaitByRemotePort(TestNetns ns) throws IOException {
+  private static Map<Integer, Long> timeWaitByRemotePort(NetNamespace ns) throws IOException {
     Map<Integer, Long> byPort = new TreeMap<>();
     for (KernelTcpTable.Row row : ns.rows()) {
       if (row.state() == KernelTcpTable.TIME_WAIT) {

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.timewait.testing.ChildJvm;
+import dev.timewait.testing.NetNamespace;
 import dev.timewait.testing.OwnersChurnClient;
-import dev.timewait.testing.TestNetns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code report --all-netns} on two network namespaces the test makes ({@link TestNetns}): in one a
- * Python client churns to a server, in the other a JVM without an agent does, each holding one
- * connection to its destination open. Each namespace's owners add up exactly to its own kernel
- * table, read with {@code ip netns exec NS cat /proc/net/tcp}; both clients are estimated by their
+ * {@code report --all-netns} on two network namespaces the test makes ({@link NetNamespace}): in
+ * one a Python client churns to a server, in the other a JVM without an agent does, each holding
+ * one connection to its destination open. Each namespace's owners add up exactly to its own kernel
+ * table, read through its own {@code /proc/PID/net/tcp}; both clients are estimated by their
  * destination and named; each namespace shows its own sysctls and findings. The agent's exact sites
  * are {@code NamespaceOwnersIT}'s, in the agent module, which is built after this one.
  */
@@ -38,25 +38,25 @@ class AllNetnsOwnersIT {
 
   @Test
   void everyTimeWaitSocketOfEachNamespaceHasAnOwnerAndTheyAddUpToItsKernelTable() throws Exception {
-    String why = TestNetns.unavailable("python3");
+    String why = NetNamespace.unavailable("python3");
     assumeTrue(why == null, why + ": skipped");
     Path script = OwnersChurnClient.pythonScript(dir);
-    try (TestNetns pythonNs = TestNetns.create("own-py", 0);
-        TestNetns javaNs = TestNetns.create("own-jv", 1)) {
+    try (NetNamespace pythonNs = NetNamespace.create(0);
+        NetNamespace javaNs = NetNamespace.create(1)) {
       // a small port range in one namespace only: 201 of its 300 ports in use is a finding there
       pythonNs.sysctl("net.ipv4.ip_local_port_range", "40000 40299");
       String py = script.toString();
-      TestNetns.awaitLine(pythonNs.start("python3", py, "server", "" + PORT), "listening");
-      TestNetns.awaitLine(javaNs.start("python3", py, "server", "" + PORT), "listening");
+      NetNamespace.awaitLine(pythonNs.start("python3", py, "server", "" + PORT), "listening");
+      NetNamespace.awaitLine(javaNs.start("python3", py, "server", "" + PORT), "listening");
       Process python = pythonNs.start("python3", py, "client", "" + PORT, "" + CLOSES);
       try (ChildJvm jvm =
           ChildJvm.builder()
-              .launcher(javaNs.exec().toArray(new String[0]))
+              .launcher(javaNs.launcher())
               .mainClass(OwnersChurnClient.class)
               .args("" + PORT, "" + CLOSES)
               .start()) {
         jvm.awaitLine("done");
-        TestNetns.awaitLine(python, "done");
+        NetNamespace.awaitLine(python, "done");
         pythonNs.awaitClosesSettled();
         javaNs.awaitClosesSettled();
 
@@ -69,8 +69,8 @@ class AllNetnsOwnersIT {
         assertEquals(0, run.code(), run.err());
         JsonNode report = new ObjectMapper().readTree(run.out());
         assertEquals(List.of(), schemaErrors(report));
-        long pythonNetns = TestNetns.inodeOf(python.pid());
-        long javaNetns = TestNetns.inodeOf(jvm.pid());
+        long pythonNetns = NetNamespace.inodeOf(python.pid());
+        long javaNetns = NetNamespace.inodeOf(jvm.pid());
         assertTrue(pythonTimeWait > 0 && javaTimeWait > 0, pythonTimeWait + " " + javaTimeWait);
 
         assertEstimatedOwner(report, pythonNetns, pythonTimeWait, python.pid(), "python3");
