@@ -184,6 +184,7 @@ class LiveKernelIT {
       try (Churn churn = churn(ns, "serve=" + target, "to=" + target)) {
         Thread.sleep(REPORT_AFTER_MILLIS);
         LiveReport report = LiveReport.of(ns, "1s");
+        LiveReport.captureIfAsked(ns, "noReuse");
         Churn.Result result = churn.results(1).get(target);
         String forecast = assertRunsOutAsForecast(report, result, target);
         // Kernel facts: this kernel has no tcp_tw_recycle (gone in 4.12), and the report neither
@@ -277,6 +278,7 @@ class LiveKernelIT {
           Churn churn = churn(client, "serve=" + loopback, "to=" + loopback, "to=" + veth)) {
         Thread.sleep(REPORT_AFTER_MILLIS);
         LiveReport report = LiveReport.of(client, "1s");
+        LiveReport.captureIfAsked(client, "reuseTwo");
         Map<String, Churn.Result> results = churn.results(2);
         Churn.Result toLoopback = results.get(loopback);
         assertEquals(0, toLoopback.failed(), "kernel, loopback: " + toLoopback);
@@ -327,6 +329,7 @@ class LiveKernelIT {
       try (Churn churn = churn(ns, "serve=" + target, "to=" + target)) {
         Thread.sleep(REPORT_AFTER_MILLIS);
         LiveReport report = LiveReport.of(ns, "1s");
+        LiveReport.captureIfAsked(ns, "timestampsOff");
         Churn.Result result = churn.results(1).get(target);
         String forecast = assertRunsOutAsForecast(report, result, target);
         assertNotNull(report.finding("TIMESTAMPS_DISABLED"), "no TIMESTAMPS_DISABLED");
@@ -427,6 +430,7 @@ class LiveKernelIT {
               + server.run("ss", "-tan"));
       assertEquals(0, clientTimeWait, "the client namespace holds no TIME_WAIT");
       LiveReport onServer = LiveReport.of(server, "0");
+      LiveReport.captureIfAsked(server, "serverClosesFirst");
       LiveReport onClient = LiveReport.of(client, "0");
       assertNotNull(onServer.finding("SERVER_ACTIVE_CLOSE"), onServer.findingIds().toString());
       String portLine =
@@ -511,6 +515,7 @@ class LiveKernelIT {
       assertEquals(0, clientTimeWait, "the clients hold no TIME_WAIT");
       String max = KernelTruth.sysctl(router, "net/netfilter/nf_conntrack_max");
       LiveReport onRouter = LiveReport.of(router, "0");
+      LiveReport.captureIfAsked(router, "nat");
       LiveReport onClient = LiveReport.of(client, "0");
       LiveReport onServer = LiveReport.of(server, "0");
       assertNotNull(onRouter.finding("NAT_DETECTED"), onRouter.findingIds().toString());
@@ -558,6 +563,7 @@ class LiveKernelIT {
       try (Churn churn = churn(ns, "serve=" + target, "to=" + target, "count=600")) {
         Thread.sleep(REPORT_AFTER_MILLIS);
         LiveReport report = LiveReport.of(ns, "1s");
+        LiveReport.captureIfAsked(ns, "twBucketsOverflow");
         Churn.Result result = churn.results(1).get(target);
         long overflow = KernelTruth.delta(before, ns.nstat(), "TcpExtTCPTimeWaitOverflow");
         int timeWait = KernelTruth.rows(ns, KernelTcpTable.TIME_WAIT).size();

@@ -49,6 +49,34 @@ record LiveReport(JsonNode json, long startedMillis) {
     }
   }
 
+  /**
+   * With {@code -Dtimewait.captureTrees=DIR}, writes {@code DIR/NAME.tar.gz}: {@code timewait
+   * capture} run inside {@code namespace}, the tree a report there reads. The trees under {@code
+   * src/test/resources/captured} were made so ({@code CapturedTreesTest} replays them); without the
+   * property, nothing is written.
+   */
+  static void captureIfAsked(NetNamespace namespace, String name)
+      throws IOException, InterruptedException {
+    String dir = System.getProperty("timewait.captureTrees");
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    Path archive = Path.of(dir).toAbsolutePath().resolve(name + ".tar.gz");
+    try (ChildJvm cli =
+        ChildJvm.builder()
+            .launcher(namespace.launcher())
+            .jvmArgs("-XX:TieredStopAtLevel=1", "-Xmx128m")
+            .classPath(JAR)
+            .mainClass("dev.timewait.analyzer.cli.Main")
+            .args("capture", "-o", archive.toString())
+            .timeout(Duration.ofSeconds(60))
+            .start()) {
+      if (cli.waitFor(60) != 0) {
+        throw new IllegalStateException("timewait capture failed: " + cli.stderr());
+      }
+    }
+  }
+
   /** When the report was made, after its last sample. */
   long generatedMillis() {
     return Instant.parse(json.get("generatedAt").asText()).toEpochMilli();
