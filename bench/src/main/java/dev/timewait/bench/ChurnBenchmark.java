@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.LongAdder;
  * are CPU-bound. Each child warms up (the JIT compiles the socket paths and the agent), then counts
  * connections; the ratio is the median of the per-round B/A.
  *
- * <p>{@code run AGENT_JAR ROUNDS WARM_UP MEASURED THREADS[,THREADS...]} prints one row per thread
- * count; {@code client THREADS WARM_UP MEASURED} is the child. Sixteen servers on 127.0.2.1-4 (four
- * ports each) give every client its own ephemeral ranges, and {@code connect()} takes over loopback
- * TIME_WAIT 4-tuples older than a second ({@code tcp_tw_reuse}), so the clients never run short of
- * ports; at these rates the host's TIME_WAIT table fills up, which changes nothing measured here.
- * The child counts {@code OutOfMemoryError}s of the application's own threads ({@link
- * HostTableBenchmark} runs it with small heaps).
+ * <p>{@code run AGENT_JAR ROUNDS WARM_UP MEASURED THREADS[,THREADS...] [BASELINE_JAR]} prints one
+ * row per thread count; with {@code BASELINE_JAR}, A runs with that agent instead of none (an
+ * earlier build against this one, side by side); {@code client THREADS WARM_UP MEASURED} is the
+ * child. Sixteen servers on 127.0.2.1-4 (four ports each) give every client its own ephemeral
+ * ranges, and {@code connect()} takes over loopback TIME_WAIT 4-tuples older than a second ({@code
+ * tcp_tw_reuse}), so the clients never run short of ports; at these rates the host's TIME_WAIT
+ * table fills up, which changes nothing measured here. The child counts {@code OutOfMemoryError}s
+ * of the application's own threads ({@link HostTableBenchmark} runs it with small heaps).
  */
 public final class ChurnBenchmark {
   private static final int ADDRESSES = 4;
@@ -74,7 +75,8 @@ public final class ChurnBenchmark {
             Integer.parseInt(args[2]),
             Double.parseDouble(args[3]),
             Double.parseDouble(args[4]),
-            threads);
+            threads,
+            args.length > 6 ? args[6] : null);
         break;
       case "client":
         client(Integer.parseInt(args[1]), Double.parseDouble(args[2]), Double.parseDouble(args[3]));
@@ -85,15 +87,21 @@ public final class ChurnBenchmark {
   }
 
   private static void run(
-      String agentJar, int rounds, double warmUp, double measured, List<Integer> threadCounts)
+      String agentJar,
+      int rounds,
+      double warmUp,
+      double measured,
+      List<Integer> threadCounts,
+      String baselineJar)
       throws Exception {
     List<String> withAgent = List.of("-javaagent:" + agentJar);
+    List<String> baseline = baselineJar == null ? List.of() : List.of("-javaagent:" + baselineJar);
     for (int threads : threadCounts) {
       double[][] rates = new double[2][rounds];
       for (int round = 0; round < rounds; round++) {
         for (int k = 0; k < 2; k++) {
           int variant = (round + k) % 2;
-          Outcome o = child(variant == 0 ? List.of() : withAgent, threads, warmUp, measured);
+          Outcome o = child(variant == 0 ? baseline : withAgent, threads, warmUp, measured);
           if (o.failure != null) {
             throw new IllegalStateException("churn child failed: " + o.failure + "\n" + o.stderr);
           }
@@ -111,13 +119,15 @@ public final class ChurnBenchmark {
       double ratio = medianRatio(rates);
       ResultLine.print(
           ResultLine.format(
-              "churn, %d client thread%s, client and server in one JVM",
-              threads, threads == 1 ? "" : "s"),
+              "churn, %d client thread%s, client and server in one JVM%s",
+              threads,
+              threads == 1 ? "" : "s",
+              baselineJar == null ? "" : " (A: the agent " + baselineJar + ")"),
           ResultLine.format("%.0f conn/s", ResultLine.median(rates[0])),
           ResultLine.format("%.0f conn/s", ResultLine.median(rates[1])),
           ResultLine.format("%.3f (B/A, median of %d paired rounds)", ratio, rounds),
-          ">= 0.98",
-          ResultLine.met(ratio >= 0.98));
+          baselineJar == null ? ">= 0.98" : ">= 1 (not slower than A)",
+          ResultLine.met(ratio >= (baselineJar == null ? 0.98 : 1.0)));
     }
   }
 
