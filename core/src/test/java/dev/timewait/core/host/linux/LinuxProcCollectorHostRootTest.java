@@ -241,4 +241,60 @@ class LinuxProcCollectorHostRootTest {
     assertTrue(nat.hostDoesNat());
     assertNotNull(sample.table().remaining());
   }
+
+  @Test
+  void aReadThatChasesAChurnStops() {
+    // sockstat counted 20 sockets before the read; each 1,024 rows take half a second
+    long[] now = {0};
+    LinuxProcCollector.ReadBudget budget =
+        new LinuxProcCollector.ReadBudget(
+            20,
+            () -> {
+              now[0] += 1;
+              return now[0];
+            });
+    long allowed =
+        (long) (20 * LinuxProcCollector.ROWS_OVER_SOCKSTAT) + LinuxProcCollector.ROWS_SLACK;
+    long read = 0;
+    while (budget.take()) {
+      read++;
+      if (read % 1024 == 0) {
+        now[0] += 500_000_000L;
+      }
+    }
+    assertTrue(budget.spent());
+    assertTrue(read > allowed, "past the rows sockstat allows, but not yet a second: " + read);
+    assertTrue(read <= 3 * 1024, "stopped once past a second with too many rows: " + read);
+  }
+
+  @Test
+  void aLongReadStopsWhateverSockstatSaid() {
+    long[] now = {0};
+    LinuxProcCollector.ReadBudget budget = new LinuxProcCollector.ReadBudget(-1, () -> now[0]);
+    long read = 0;
+    while (budget.take()) {
+      read++;
+      now[0] += 1_000_000L; // a millisecond a row
+    }
+    assertTrue(budget.spent());
+    assertTrue(read >= 5_000 && read <= 5_000 + 1024, "about five seconds of rows: " + read);
+  }
+
+  @Test
+  void aQuickReadIsWholeWhateverSockstatSaid(@TempDir Path dir) {
+    // a tree whose sockstat counts fewer sockets than its table: read at once, so read whole
+    HostRoot root =
+        HostRoot.of(
+            HostTreeBuilder.healthy(dir)
+                .sockstat(10, 10)
+                .clientTimeWait(HostTreeBuilder.LOCAL, "10.1.1.1", 443, 3000)
+                .build());
+
+    HostSample sample = new LinuxProcCollector(root).sampleTable();
+
+    assertTrue(sample.table().timeWait() >= 3000, "" + sample.table().timeWait());
+    assertTrue(
+        sample.unavailable().stream().noneMatch(line -> line.contains("read stopped")),
+        sample.unavailable().toString());
+  }
 }
