@@ -37,21 +37,24 @@ public final class LinuxProcCollector implements HostCollector {
   private static final String[] TABLE_FILES = {"/proc/net/tcp", "/proc/net/tcp6"};
 
   /**
-   * A read of the table stops after this long. While connections open and close by the thousand a
-   * second, a read of {@code /proc/net/tcp6} can chase the rows being added for as long as the
-   * churn lasts (seen here: 9.6 s and 4 s of kernel CPU at 12,000 connections a second, against 0.2
-   * s for the same 110,000 rows once it stopped), and competes with the application for every
-   * bucket lock meanwhile.
+   * A read of the table stops after {@link #NANOS_PER_ROW} for each socket {@code sockstat} counted
+   * before it, at least {@link #MIN_READ_NANOS} and at most {@link #MAX_READ_NANOS} (the most when
+   * sockstat cannot be read). While connections open and close by the thousand a second, a read of
+   * {@code /proc/net/tcp6} can chase the rows being added for as long as the churn lasts (seen
+   * here: 9.6 s and 4 s of kernel CPU at 12,000 connections a second, against 0.2 s for the same
+   * 110,000 rows once it stopped), and competes with the application for every bucket lock
+   * meanwhile.
    */
-  static final long READ_BUDGET_NANOS = 5_000_000_000L;
+  static final long NANOS_PER_ROW = 6_000;
+
+  static final long MIN_READ_NANOS = 1_000_000_000L;
+
+  static final long MAX_READ_NANOS = 5_000_000_000L;
 
   /**
-   * A read that has taken this long and read more rows than {@link #ROWS_OVER_SOCKSTAT} times what
+   * A read that has taken {@link #MIN_READ_NANOS} and read more rows than this many times what
    * {@code sockstat} counted before it is chasing a churn, and stops.
    */
-  static final long CHASE_NANOS = 1_000_000_000L;
-
-  /** Rows read past what {@code sockstat} counted before the read: the reader is chasing. */
   static final double ROWS_OVER_SOCKSTAT = 1.5;
 
   /** Slack on {@link #ROWS_OVER_SOCKSTAT} for a small table. */
@@ -331,15 +334,16 @@ public final class LinuxProcCollector implements HostCollector {
   }
 
   /**
-   * Stops a table read that runs past {@link #READ_BUDGET_NANOS}, or past {@link #CHASE_NANOS} with
-   * more rows than sockstat counted (with {@link #ROWS_OVER_SOCKSTAT} and {@link #ROWS_SLACK}). The
-   * clock is looked at every 1,024 rows.
+   * Stops a table read that runs past its time ({@link #NANOS_PER_ROW}), or past {@link
+   * #MIN_READ_NANOS} with more rows than sockstat counted (with {@link #ROWS_OVER_SOCKSTAT} and
+   * {@link #ROWS_SLACK}). The clock is looked at every 1,024 rows.
    */
   static final class ReadBudget {
     final long expected;
     private final LongSupplier clock;
     private final long started;
     private final long maxRows;
+    private final long maxNanos;
     long rows;
     private boolean spent;
 
@@ -349,6 +353,10 @@ public final class LinuxProcCollector implements HostCollector {
       this.started = clock.getAsLong();
       this.maxRows =
           expected < 0 ? Long.MAX_VALUE : (long) (expected * ROWS_OVER_SOCKSTAT) + ROWS_SLACK;
+      this.maxNanos =
+          expected < 0
+              ? MAX_READ_NANOS
+              : Math.max(MIN_READ_NANOS, Math.min(MAX_READ_NANOS, expected * NANOS_PER_ROW));
     }
 
     /** Whether one more row may be read. */
@@ -358,7 +366,7 @@ public final class LinuxProcCollector implements HostCollector {
       }
       if ((rows & 1023) == 1023) {
         long elapsed = elapsed();
-        if (elapsed > READ_BUDGET_NANOS || elapsed > CHASE_NANOS && rows >= maxRows) {
+        if (elapsed > maxNanos || elapsed > MIN_READ_NANOS && rows >= maxRows) {
           spent = true;
           return false;
         }
