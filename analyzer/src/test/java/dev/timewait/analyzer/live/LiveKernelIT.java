@@ -484,20 +484,7 @@ class LiveKernelIT {
     try (NetNamespace client = NetNamespace.create();
         NetNamespace router = NetNamespace.create();
         NetNamespace server = NetNamespace.create()) {
-      client.link("cr", "10.201.1.1/24", router, "rc", "10.201.1.2/24");
-      router.link("rs", "10.201.2.2/24", server, "sr", "10.201.2.1/24");
-      client.run("ip", "route", "add", "10.201.2.0/24", "via", "10.201.1.2");
-      router.sysctl("net/ipv4/ip_forward", "1");
-      router.run("nft", "add", "table", "ip", "nat");
-      router.run(
-          "nft",
-          "add",
-          "chain",
-          "ip",
-          "nat",
-          "post",
-          "{ type nat hook postrouting priority 100 ; }");
-      router.run("nft", "add", "rule", "ip", "nat", "post", "oifname", "rs", "masquerade");
+      masquerade(client, router, server, 201);
       String target = "10.201.2.1:8080";
       int count = 300;
       Churn.Result result;
@@ -571,20 +558,7 @@ class LiveKernelIT {
     try (NetNamespace client = NetNamespace.create();
         NetNamespace router = NetNamespace.create();
         NetNamespace server = NetNamespace.create()) {
-      client.link("cr", "10.202.1.1/24", router, "rc", "10.202.1.2/24");
-      router.link("rs", "10.202.2.2/24", server, "sr", "10.202.2.1/24");
-      client.run("ip", "route", "add", "10.202.2.0/24", "via", "10.202.1.2");
-      router.sysctl("net/ipv4/ip_forward", "1");
-      router.run("nft", "add", "table", "ip", "nat");
-      router.run(
-          "nft",
-          "add",
-          "chain",
-          "ip",
-          "nat",
-          "post",
-          "{ type nat hook postrouting priority 100 ; }");
-      router.run("nft", "add", "rule", "ip", "nat", "post", "oifname", "rs", "masquerade");
+      masquerade(client, router, server, 202);
       long max = Long.parseLong(KernelTruth.sysctl(router, "net/netfilter/nf_conntrack_max"));
       // one conntrack entry per 4-tuple, and a new connection on a 4-tuple replaces its entry: so
       // enough 4-tuples for 85 % of max, counting that connect() takes every other port of the
@@ -662,6 +636,26 @@ class LiveKernelIT {
               + "\"), NAT_DETECTED; client: "
               + findings(onClient));
     }
+  }
+
+  /**
+   * Joins {@code client} to {@code server} through {@code router}: veth pairs on {@code
+   * 10.NET.1.0/24} and {@code 10.NET.2.0/24} (the server at {@code 10.NET.2.1}), forwarding and an
+   * nftables masquerade on the router's side towards the server.
+   */
+  private static void masquerade(
+      NetNamespace client, NetNamespace router, NetNamespace server, int net)
+      throws IOException, InterruptedException {
+    String a = "10." + net + ".1.";
+    String b = "10." + net + ".2.";
+    client.link("cr", a + "1/24", router, "rc", a + "2/24");
+    router.link("rs", b + "2/24", server, "sr", b + "1/24");
+    client.run("ip", "route", "add", b + "0/24", "via", a + "2");
+    router.sysctl("net/ipv4/ip_forward", "1");
+    router.run("nft", "add", "table", "ip", "nat");
+    router.run(
+        "nft", "add", "chain", "ip", "nat", "post", "{ type nat hook postrouting priority 100 ; }");
+    router.run("nft", "add", "rule", "ip", "nat", "post", "oifname", "rs", "masquerade");
   }
 
   /** tcp_max_tw_buckets 100: TCPTimeWaitOverflow grows, TW_BUCKETS_OVERFLOW; nothing runs out. */

@@ -30,15 +30,7 @@ record LiveReport(JsonNode json, long startedMillis) {
   static LiveReport of(NetNamespace namespace, String window)
       throws IOException, InterruptedException {
     long started = System.currentTimeMillis();
-    try (ChildJvm cli =
-        ChildJvm.builder()
-            .launcher(namespace.launcher())
-            .jvmArgs("-XX:TieredStopAtLevel=1", "-Xmx128m")
-            .classPath(JAR)
-            .mainClass("dev.timewait.analyzer.cli.Main")
-            .args("report", "--format", "json", "--duration", window)
-            .timeout(Duration.ofSeconds(120))
-            .start()) {
+    try (ChildJvm cli = cli(namespace, "report", "--format", "json", "--duration", window)) {
       int exit = cli.waitFor(120);
       String out = String.join("\n", cli.stdout());
       if (exit != 0 && exit != 1) {
@@ -62,19 +54,23 @@ record LiveReport(JsonNode json, long startedMillis) {
       return;
     }
     Path archive = Path.of(dir).toAbsolutePath().resolve(name + ".tar.gz");
-    try (ChildJvm cli =
-        ChildJvm.builder()
-            .launcher(namespace.launcher())
-            .jvmArgs("-XX:TieredStopAtLevel=1", "-Xmx128m")
-            .classPath(JAR)
-            .mainClass("dev.timewait.analyzer.cli.Main")
-            .args("capture", "-o", archive.toString())
-            .timeout(Duration.ofSeconds(60))
-            .start()) {
+    try (ChildJvm cli = cli(namespace, "capture", "-o", archive.toString())) {
       if (cli.waitFor(60) != 0) {
         throw new IllegalStateException("timewait capture failed: " + cli.stderr());
       }
     }
+  }
+
+  /** The packaged command line started inside {@code namespace} with {@code args}. */
+  private static ChildJvm cli(NetNamespace namespace, String... args) throws IOException {
+    return ChildJvm.builder()
+        .launcher(namespace.launcher())
+        .jvmArgs("-XX:TieredStopAtLevel=1", "-Xmx128m")
+        .classPath(JAR)
+        .mainClass("dev.timewait.analyzer.cli.Main")
+        .args(args)
+        .timeout(Duration.ofSeconds(120))
+        .start();
   }
 
   /** When the report was made, after its last sample. */
