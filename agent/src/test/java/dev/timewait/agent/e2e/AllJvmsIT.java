@@ -226,33 +226,14 @@ class AllJvmsIT {
         ChildJvm.on(jdk)
             .jvmArgs("-Xmx48m", "-XX:+EnableDynamicAgentLoading")
             .mainClass(AttachTargetApp.class)
-            .launcher(
-                "unshare",
-                "-m",
-                "-p",
-                "-f",
-                "--mount-proc",
-                "sh",
-                "-c",
-                "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\"");
+            .launcher(Contained.launcher(List.of()));
     if (agent) {
       builder.agent("interval=1s");
     }
     ChildJvm child = builder.start();
     children.add(child);
     assertEquals("ready 1", child.awaitLine("ready"), "pid 1 of its namespace");
-    long pid = child.pid();
-    for (int depth = 0; depth < 3; depth++) { // unshare, then the JVM that sh became
-      String line =
-          Files.readString(
-                  Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"))
-              .strip();
-      if (line.isEmpty()) {
-        break;
-      }
-      pid = Long.parseLong(line.split(" ")[0]);
-    }
-    assertEquals("java", Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip());
+    long pid = Contained.javaBelow(child.pid());
     targets.add(pid);
     return pid;
   }

@@ -107,7 +107,7 @@ class WholeHostIT {
     oneSite.awaitLine("done " + SITE_B_CLOSES);
     without.awaitLine("done");
     contained.awaitLine("done");
-    long containedPid = javaBelow(contained.pid());
+    long containedPid = Contained.javaBelow(contained.pid());
     NetNamespace.awaitLine(python, "done");
     a.awaitClosesSettled();
     b.awaitClosesSettled();
@@ -189,22 +189,7 @@ class WholeHostIT {
       Jdk jdk, NetNamespace ns, boolean agent, boolean contained, Class<?> main, String... args)
       throws Exception {
     List<String> launcher = ns.enter();
-    if (contained) {
-      launcher.addAll(
-          List.of(
-              "unshare",
-              "-m",
-              "-p",
-              "-f",
-              "--mount-proc",
-              "sh",
-              "-c",
-              "mount -t tmpfs tmpfs /tmp && exec "
-                  + String.join(" ", AS_NOBODY)
-                  + " \"$0\" \"$@\""));
-    } else {
-      launcher.addAll(AS_NOBODY);
-    }
+    launcher.addAll(contained ? List.of(Contained.launcher(AS_NOBODY)) : AS_NOBODY);
     ChildJvm.Builder builder =
         ChildJvm.on(jdk)
             .jvmArgs("-Xmx64m", "-XX:+EnableDynamicAgentLoading")
@@ -217,24 +202,6 @@ class WholeHostIT {
     ChildJvm child = builder.start();
     children.add(child);
     return child;
-  }
-
-  /** The JVM's pid on this host, below the {@code unshare} that started it. */
-  private static long javaBelow(long pid) throws IOException {
-    for (int depth = 0; depth < 4; depth++) {
-      if (Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("java")) {
-        return pid;
-      }
-      String line =
-          Files.readString(
-                  Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children"))
-              .strip();
-      if (line.isEmpty()) {
-        break;
-      }
-      pid = Long.parseLong(line.split(" ")[0]);
-    }
-    throw new AssertionError("no java process below pid " + pid);
   }
 
   /**
