@@ -19,6 +19,8 @@ import java.util.List;
  *     group:artifact:version} where its jar has them ({@code org.postgresql:postgresql:42.7.4}), a
  *     JDK module ({@code java.net.http}), or null for the application's own use of the JDK's
  *     sockets and in files written before the agent recorded it
+ * @param estimated how many of the row's closes are estimates: above the agent's {@code siteRate} a
+ *     sampled close stands for the unsampled ones of its weight (0: every count is exact)
  */
 public record SiteStats(
     String site,
@@ -30,7 +32,8 @@ public record SiteStats(
     List<String> stack,
     List<SiteEndpoint> endpoints,
     List<String> openStack,
-    String via) {
+    String via,
+    long estimated) {
 
   /** Name of the row that adds up the sites past the agent's {@code maxSites}. */
   public static final String OTHER_SITES = "(other sites)";
@@ -40,6 +43,26 @@ public record SiteStats(
     stack = Snapshot.withoutNulls(stack);
     endpoints = Snapshot.withoutNulls(endpoints);
     openStack = Snapshot.withoutNulls(openStack);
+  }
+
+  /** A row whose counts are all exact. */
+  public SiteStats(
+      String site,
+      String openSite,
+      Role role,
+      long active,
+      long passive,
+      long abortive,
+      List<String> stack,
+      List<SiteEndpoint> endpoints,
+      List<String> openStack,
+      String via) {
+    this(site, openSite, role, active, passive, abortive, stack, endpoints, openStack, via, 0);
+  }
+
+  /** True when some of the row's counts are estimated from sampled stacks. */
+  public boolean isEstimate() {
+    return estimated > 0;
   }
 
   /** A row without the library it went through. */
@@ -66,6 +89,6 @@ public record SiteStats(
       long abortive,
       List<String> stack,
       List<SiteEndpoint> endpoints) {
-    this(site, openSite, role, active, passive, abortive, stack, endpoints, List.of(), null);
+    this(site, openSite, role, active, passive, abortive, stack, endpoints, List.of(), null, 0);
   }
 }

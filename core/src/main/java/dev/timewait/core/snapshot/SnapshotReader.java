@@ -123,7 +123,8 @@ public final class SnapshotReader {
             : new OverflowCounts(
                 overflow.count("sites"),
                 overflow.count("endpoints"),
-                overflow.count("recentActiveCloses")),
+                overflow.count("recentActiveCloses"),
+                overflow.count("sitesSampledOut")),
         f.list(
             "closeWait",
             c -> new CloseWaitStats(c.string("openSite"), c.role("role"), c.count("count"))),
@@ -172,7 +173,8 @@ public final class SnapshotReader {
         s.strings("stack"),
         s.list("endpoints", e -> new SiteEndpoint(e.string("remote"), e.count("active"))),
         s.strings("openStack"),
-        s.string("via"));
+        s.string("via"),
+        s.count("estimated"));
   }
 
   private static HostSection host(Fields h) throws BadField {

@@ -48,6 +48,9 @@ public final class SnapshotWriter {
         json.field("via", row.via());
       }
       counts(json, row.active(), row.passive(), row.abortive());
+      if (row.isEstimate()) {
+        json.field("estimated", row.estimated());
+      }
       json.name("stack").beginArray();
       for (String frame : row.stack()) {
         json.value(frame);
@@ -74,6 +77,7 @@ public final class SnapshotWriter {
         .field("sites", s.overflow().sites())
         .field("endpoints", s.overflow().endpoints())
         .field("recentActiveCloses", s.overflow().recentActiveCloses())
+        .field("sitesSampledOut", s.overflow().sitesSampledOut())
         .endObject()
         .field("internalCloses", s.internalCloses());
     json.name("closeWait").beginArray();

@@ -43,7 +43,9 @@ class SnapshotRoundTripTest {
                 List.of(
                     new SiteEndpoint("[::1]:8080", 9),
                     new SiteEndpoint(EndpointStats.OTHER_ENDPOINTS, 1)),
-                List.of("com.example.Client.connect(Client.java:30)")),
+                List.of("com.example.Client.connect(Client.java:30)"),
+                "org.example:client:1.0",
+                9),
             new SiteStats(
                 SiteStats.OTHER_SITES,
                 null,
@@ -55,7 +57,7 @@ class SnapshotRoundTripTest {
                 List.of(),
                 List.of())),
         List.of(new EndpointStats("127.0.0.1:8080", 9, 4, 1)),
-        new OverflowCounts(1, 2, 3),
+        new OverflowCounts(1, 2, 3, 40),
         List.of(new CloseWaitStats("com.example.Leaky.open(Leaky.java:12)", Role.CLIENT, 3)),
         List.of(
             new RecentClose(
