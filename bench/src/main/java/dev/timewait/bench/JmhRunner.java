@@ -11,7 +11,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs the agent's JMH benchmarks (recorder, bridge-to-recorder path, site lookup) with the GC
  * profiler and prints ns/op and bytes allocated per op as result lines. The close path's goal is at
  * most 1 µs and no allocation per connection end (an open, a close), for {@code Socket} and {@code
- * SocketChannel}.
+ * SocketChannel}; rows with {@code siteRate=1000} are the default agent past that rate, where most
+ * connections are not walked, rows with every stack walked are {@code siteRate=0}.
  *
  * <p>Argument (optional): a benchmark name pattern; default {@link SocketEventBenchmark} and {@link
  * CloseRecorderBenchmark}.
@@ -33,8 +34,15 @@ public final class JmhRunner {
       String name =
           benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
       String type = run.getParams().getParam("type");
+      String siteRate = run.getParams().getParam("siteRate");
       if (type != null) {
-        name += " (" + type + ")";
+        name +=
+            " ("
+                + type
+                + (siteRate == null
+                    ? ""
+                    : siteRate.equals("0") ? ", every stack walked" : ", siteRate=" + siteRate)
+                + ")";
       }
       Result<?> score = run.getPrimaryResult();
       Result<?> alloc = run.getSecondaryResults().get("gc.alloc.rate.norm");

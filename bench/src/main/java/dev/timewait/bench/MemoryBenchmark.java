@@ -72,7 +72,7 @@ public final class MemoryBenchmark {
           new InetSocketAddress(
               InetAddress.getByAddress(new byte[] {10, 0, 0, 1}), 32768 + k % 28000);
       int fd = 100 + k % 64;
-      table.put(fd, new Connection(fd, role, open, remote, true, false));
+      table.put(fd, new Connection(fd, role, open, remote, true, false, 1));
       table.remove(fd);
       // one close every 0.6 ms: 100,000 closes in the 60 s window of the recent-close ring
       recorder.record(close, open, role, kind, local, remote, start + k * 6L / 10);

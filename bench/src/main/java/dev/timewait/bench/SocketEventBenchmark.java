@@ -5,6 +5,7 @@ import dev.timewait.agent.internal.AgentErrors;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
 import dev.timewait.agent.internal.hook.SiteResolver;
+import dev.timewait.agent.internal.hook.SiteSampling;
 import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.agent.internal.record.CodeSite;
@@ -53,6 +54,13 @@ public class SocketEventBenchmark {
   @Param({"Socket", "SocketChannel"})
   public String type;
 
+  /**
+   * The agent's {@code siteRate}: 0 walks every connection's stacks; 1000 (the default) walks the
+   * first 1,000 connections of each second and a sample of the rest, as a busy JVM does.
+   */
+  @Param({"0", "1000"})
+  public int siteRate;
+
   private ServerSocket server;
   private Socket accepted;
   private Socket socket;
@@ -85,7 +93,12 @@ public class SocketEventBenchmark {
     CloseRecorder recorder = new CloseRecorder(1000, 1000, 131072);
     handler =
         new SocketEventHandler(
-            new LazyJdkSockets(), resolver, recorder, new OpenConnections(), new AgentErrors());
+            new LazyJdkSockets(),
+            resolver,
+            new SiteSampling(siteRate, System::nanoTime),
+            recorder,
+            new OpenConnections(),
+            new AgentErrors());
     if (!CloseBridge.install(handler)) {
       throw new IllegalStateException("a sink is installed already");
     }
@@ -172,8 +185,11 @@ public class SocketEventBenchmark {
       close3(socket);
     }
 
+    /** As the advice calls them: entry of the close, the moment before the FIN, its exit. */
     private static void close3(Object socket) {
-      CloseBridge.closing(socket);
+      Object token = CloseBridge.closing(socket);
+      CloseBridge.finLeaving(socket);
+      CloseBridge.closed(token);
     }
 
     static CodeSite resolve(SiteResolver resolver) {

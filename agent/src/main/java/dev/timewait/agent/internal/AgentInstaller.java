@@ -5,6 +5,7 @@ import dev.timewait.agent.internal.background.AgentBackground;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
 import dev.timewait.agent.internal.hook.SiteResolver;
+import dev.timewait.agent.internal.hook.SiteSampling;
 import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.instrumentation.AdviceTransformer;
 import dev.timewait.agent.internal.instrumentation.JdkInstrumentation;
@@ -78,7 +79,13 @@ public final class AgentInstaller {
             AgentInstaller.class.getClassLoader());
     OpenConnections connections = new OpenConnections();
     SocketEventHandler handler =
-        new SocketEventHandler(sockets, resolver, recorder, connections, errors);
+        new SocketEventHandler(
+            sockets,
+            resolver,
+            new SiteSampling(options.siteRate, System::nanoTime),
+            recorder,
+            connections,
+            errors);
     handler.internalServerPorts(ExporterPorts.ofThisProcess());
     AgentInfo info = new AgentInfo();
 

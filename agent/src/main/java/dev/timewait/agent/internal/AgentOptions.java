@@ -55,6 +55,7 @@ public final class AgentOptions {
           "exclude",
           "appPackages",
           "stackDepth",
+          "siteRate",
           "recentCloses",
           "jmx",
           "jmxDelay",
@@ -72,6 +73,7 @@ public final class AgentOptions {
   final List<String> exclude;
   final List<String> appPackages;
   final int stackDepth;
+  final int siteRate;
   final int recentCloses;
   public final boolean jmx;
   final Duration jmxDelay;
@@ -91,6 +93,7 @@ public final class AgentOptions {
     maxEndpoints =
         integer("maxEndpoints", given.getOrDefault("maxEndpoints", "1000"), 1, 1_000_000);
     stackDepth = integer("stackDepth", given.getOrDefault("stackDepth", "8"), 1, 64);
+    siteRate = integer("siteRate", given.getOrDefault("siteRate", "1000"), 0, 10_000_000);
     recentCloses =
         integer("recentCloses", given.getOrDefault("recentCloses", "131072"), 16, 4_194_304);
     jmx = bool("jmx", given.getOrDefault("jmx", "true"));

@@ -110,7 +110,8 @@ final class Faults {
         CloseKind kind,
         InetSocketAddress local,
         InetSocketAddress remote,
-        long now) {
+        long now,
+        int weight) {
       throw new IllegalStateException("injected recorder fault");
     }
 

@@ -40,7 +40,8 @@ class AgentBoundsIT {
     List<String> out;
     try (ChildJvm child =
         ChildJvm.builder()
-            .agent("jmxDelay=0s,interval=200ms,host=false,snapshot=" + snapshot)
+            // every connection walked (siteRate=0), so that all 200,000 sites reach the table
+            .agent("jmxDelay=0s,interval=200ms,host=false,siteRate=0,snapshot=" + snapshot)
             .mainClass(SitesApp.class)
             .classPath(classes)
             .args(

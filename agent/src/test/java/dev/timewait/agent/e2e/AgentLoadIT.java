@@ -1,6 +1,7 @@
 package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * 32 threads each open and close 4,000 loopback connections through the agent: every close is
  * counted exactly once, by kind and role, and nothing deadlocks (a thread dump is kept on timeout).
+ * The site rows, far past the agent's {@code siteRate}, are estimates that add up to the totals.
  */
 class AgentLoadIT {
   private static final int THREADS = 32;
@@ -49,11 +51,21 @@ class AgentLoadIT {
     assertEquals(0, totals.get("active").asLong(), totals.toString());
     assertEquals(total, totals.get("passive").asLong(), totals.toString());
     assertEquals(total, totals.get("abortive").asLong(), totals.toString());
+    // Far past siteRate (1,000 connections a second): the site rows are estimates from the
+    // walked connections' weights, unbiased, with a standard error under 1 % of their sum here.
+    JsonNode file = new ObjectMapper().readTree(Files.readString(snapshot));
     long sites = 0;
-    for (JsonNode row : new ObjectMapper().readTree(Files.readString(snapshot)).get("sites")) {
+    long estimated = 0;
+    for (JsonNode row : file.get("sites")) {
       sites += row.get("passive").asLong() + row.get("abortive").asLong();
+      estimated += row.path("estimated").asLong();
     }
-    assertEquals(2 * total, sites, "site rows add up to the totals");
+    long sampledOut = file.get("overflow").get("sitesSampledOut").asLong();
+    assertTrue(sampledOut > total, "most connections were not walked: " + sampledOut);
+    assertTrue(estimated > 0, "the rows say they are estimates");
+    assertTrue(
+        Math.abs(sites - 2 * total) <= 2 * total * 0.05,
+        "site rows add up to the totals within 5 %: " + sites + " of " + 2 * total);
     System.out.println(jdk + ": " + loaded);
   }
 }

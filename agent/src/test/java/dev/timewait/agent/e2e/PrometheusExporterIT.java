@@ -227,6 +227,8 @@ class PrometheusExporterIT {
       List.of(
           "timewait_closes_total",
           "timewait_site_closes_total",
+          "timewait_site_estimated_closes_total",
+          "timewait_sites_sampled_out_total",
           "timewait_endpoint_active_closes_total",
           "timewait_close_wait_connections",
           "timewait_tracked_connections",

@@ -21,6 +21,7 @@ class AgentOptionsTest {
       assertEquals(1000, o.maxSites);
       assertEquals(1000, o.maxEndpoints);
       assertEquals(8, o.stackDepth);
+      assertEquals(1000, o.siteRate);
       assertEquals(AgentOptions.DEFAULT_EXCLUDES, o.exclude);
       assertTrue(o.jmx);
       assertEquals(Path.of("/"), o.hostRoot);
@@ -33,12 +34,13 @@ class AgentOptionsTest {
         AgentOptions.parse(
             "snapshot=/tmp/tw.json, interval=500ms,maxSites=5,maxEndpoints=7,"
                 + "exclude=com.acme.pool.;org.example.,stackDepth=3,recentCloses=64,jmx=false,"
-                + "jmxDelay=0s,hostRoot=/mnt/host");
+                + "jmxDelay=0s,hostRoot=/mnt/host,siteRate=0");
     assertEquals(Path.of("/tmp/tw.json"), o.snapshot);
     assertEquals(Duration.ofMillis(500), o.interval);
     assertEquals(5, o.maxSites);
     assertEquals(7, o.maxEndpoints);
     assertEquals(3, o.stackDepth);
+    assertEquals(0, o.siteRate);
     assertEquals(64, o.recentCloses);
     assertFalse(o.jmx);
     assertEquals(Duration.ZERO, o.jmxDelay);
@@ -65,6 +67,8 @@ class AgentOptionsTest {
       {"interval=10ms", "out of range"},
       {"jmx=yes", "true or false"},
       {"stackDepth=1000", "out of range"},
+      {"siteRate=-1", "out of range"},
+      {"siteRate=fast", "siteRate"},
       {"snapshot=", "snapshot"},
       {"interval", "key=value"},
       {"maxSites=1,maxSites=2", "twice"},

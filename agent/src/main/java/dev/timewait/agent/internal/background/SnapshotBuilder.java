@@ -69,7 +69,10 @@ public final class SnapshotBuilder {
         sites(),
         endpoints(),
         new OverflowCounts(
-            recorder.siteOverflow(), recorder.endpointOverflow(), recorder.recentOverflow()),
+            recorder.siteOverflow(),
+            recorder.endpointOverflow(),
+            recorder.recentOverflow(),
+            recorder.sampledOut()),
         waits,
         withRecent ? recorder.recentCloses(nowMillis) : List.of(),
         recorder.internal(),
@@ -116,7 +119,8 @@ public final class SnapshotBuilder {
               row.closeSite.stack,
               endpoints,
               row.openSite.stack,
-              row.via));
+              row.via,
+              row.estimated()));
     }
     return out;
   }

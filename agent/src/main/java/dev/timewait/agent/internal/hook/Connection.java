@@ -35,6 +35,12 @@ public final class Connection {
   public volatile boolean established;
   public final boolean internal;
 
+  /**
+   * How many connections this one stands for in the site rows ({@link SiteSampling}); 0: its sites
+   * are not walked.
+   */
+  final int weight;
+
   /** When the background scan first saw the peer's FIN while the application kept the socket. */
   public volatile long peerClosedSeenAt;
 
@@ -60,8 +66,10 @@ public final class Connection {
       CodeSite openSite,
       InetSocketAddress remote,
       boolean established,
-      boolean internal) {
+      boolean internal,
+      int weight) {
     this.fd = fd;
+    this.weight = weight;
     this.role = role;
     this.openSite = openSite;
     this.remote = remote;

@@ -44,6 +44,7 @@ public final class JdkSockets implements KernelAnswers {
   private final VarHandle channelFd;
   private final VarHandle serverChannelFd;
   private final VarHandle channelRemote;
+  private final VarHandle channelLocal;
   private final VarHandle asyncFd;
   private final VarHandle asyncRemote;
   private final VarHandle asyncState;
@@ -78,6 +79,7 @@ public final class JdkSockets implements KernelAnswers {
     channelFd = field(socketChannelImpl, "fd", FileDescriptor.class, lookup);
     serverChannelFd = field(serverChannelImpl, "fd", FileDescriptor.class, lookup);
     channelRemote = field(socketChannelImpl, "remoteAddress", SocketAddress.class, lookup);
+    channelLocal = field(socketChannelImpl, "localAddress", SocketAddress.class, lookup);
     asyncFd = field(asyncChannelImpl, "fd", FileDescriptor.class, lookup);
     asyncRemote = field(asyncChannelImpl, "remoteAddress", InetSocketAddress.class, lookup);
     asyncState = field(asyncChannelImpl, "state", int.class, lookup);
@@ -265,6 +267,19 @@ public final class JdkSockets implements KernelAnswers {
           && address.equals(expected.getAddress());
     }
     return expected.equals(remote(socket));
+  }
+
+  /**
+   * A connected socket's local address: a {@code SocketChannel}'s own field (which the JDK set from
+   * {@code getsockname} when it connected or accepted), else {@link #local(FileDescriptor)}.
+   */
+  InetSocketAddress local(Object socket, FileDescriptor fd) {
+    if (socket.getClass() == socketChannelImpl
+        && channelLocal.get(socket) instanceof InetSocketAddress known
+        && !known.getAddress().isAnyLocalAddress()) {
+      return known;
+    }
+    return local(fd);
   }
 
   /** The local address from {@code getsockname}, or null if the kernel cannot say. */

@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 public final class SocketEventHandler implements CloseSink {
   private final LazyJdkSockets jdk;
   private final SiteResolver resolver;
+  private final SiteSampling sampling;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final OpenConnections table;
@@ -38,10 +39,12 @@ public final class SocketEventHandler implements CloseSink {
   public SocketEventHandler(
       LazyJdkSockets jdk,
       SiteResolver resolver,
+      SiteSampling sampling,
       CloseRecorder recorder,
       OpenConnections table,
       AgentErrors errors) {
     this.table = table;
+    this.sampling = sampling;
     this.jdk = jdk;
     this.resolver = resolver;
     this.recorder = recorder;
@@ -159,16 +162,29 @@ public final class SocketEventHandler implements CloseSink {
     if (pending != null && pending.established && pending.sameRemote(remote)) {
       return; // finishConnect() called again on a connected channel
     }
-    InetSocketAddress local = sockets().local(fd);
-    CodeSite site =
-        pending != null && !pending.established && pending.role == role
-            ? pending.openSite
-            : openSite();
-    if (role == Role.SERVER && !site.application && local != null) {
+    InetSocketAddress local = sockets().local(socket, fd);
+    boolean connected = pending != null && !pending.established && pending.role == role;
+    int weight = connected ? pending.weight : weight();
+    CodeSite site;
+    if (connected) {
+      site = pending.openSite;
+    } else {
+      site = weight > 0 ? openSite() : CodeSite.NOT_SAMPLED;
+    }
+    if (role == Role.SERVER && weight > 0 && !site.application && local != null) {
       CodeSite started = listeners.get(local.getPort());
       site = started != null ? started : site;
     }
-    track(fdNumber, role, site, remote, local);
+    track(fdNumber, role, site, remote, local, weight);
+  }
+
+  /**
+   * A new connection's weight in the site rows. The JMX connector's threads always walk: its
+   * sockets are known as the agent's own only from their stacks.
+   */
+  private int weight() {
+    int weight = sampling.weight();
+    return weight == 0 && Thread.currentThread().getName().startsWith("RMI ") ? 1 : weight;
   }
 
   /**
@@ -187,9 +203,14 @@ public final class SocketEventHandler implements CloseSink {
   }
 
   private void track(
-      int fdNumber, Role role, CodeSite site, InetSocketAddress remote, InetSocketAddress local) {
+      int fdNumber,
+      Role role,
+      CodeSite site,
+      InetSocketAddress remote,
+      InetSocketAddress local,
+      int weight) {
     boolean internal = site == CodeSite.INTERNAL || isInternalServerPort(role, local);
-    Connection connection = new Connection(fdNumber, role, site, remote, true, internal);
+    Connection connection = new Connection(fdNumber, role, site, remote, true, internal, weight);
     connection.local = local;
     table.put(fdNumber, connection);
   }
@@ -197,10 +218,12 @@ public final class SocketEventHandler implements CloseSink {
   private void connecting(Object socket) {
     int fdNumber = sockets().fdNumber(sockets().fd(socket));
     if (fdNumber >= 0) {
-      CodeSite site = openSite();
+      int weight = weight();
+      CodeSite site = weight > 0 ? openSite() : CodeSite.NOT_SAMPLED;
       table.put(
           fdNumber,
-          new Connection(fdNumber, Role.CLIENT, site, null, false, site == CodeSite.INTERNAL));
+          new Connection(
+              fdNumber, Role.CLIENT, site, null, false, site == CodeSite.INTERNAL, weight));
     }
   }
 
@@ -266,8 +289,12 @@ public final class SocketEventHandler implements CloseSink {
     if (known != null && known.established && remote.equals(known.remote)) {
       return;
     }
-    CodeSite site = site();
-    track(fdNumber, role, handed != null && !site.application ? handed : site, remote, local(fd));
+    int weight = weight();
+    CodeSite site = weight > 0 ? site() : CodeSite.NOT_SAMPLED;
+    if (weight > 0 && handed != null && !site.application) {
+      site = handed;
+    }
+    track(fdNumber, role, site, remote, local(fd), weight);
   }
 
   private InetSocketAddress local(FileDescriptor fd) {
@@ -276,12 +303,12 @@ public final class SocketEventHandler implements CloseSink {
 
   /** The application asked Netty to close a channel; the close may run on the event loop. */
   private void closeRequested(Object channel) throws Throwable {
-    CodeSite site = resolver.resolve();
-    if (!site.application) {
+    Connection connection = table.get(netty.fd(channel));
+    if (connection == null || connection.weight == 0) {
       return;
     }
-    Connection connection = table.get(netty.fd(channel));
-    if (connection != null) {
+    CodeSite site = resolver.resolve();
+    if (site.application) {
       connection.requestedCloseSite = site;
     }
   }
@@ -309,9 +336,8 @@ public final class SocketEventHandler implements CloseSink {
         return null;
       }
       if (connection == null || !connection.established || !connection.sameRemote(remote)) {
-        connection =
-            new Connection(fdNumber, Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
-        connection.local = sockets().local(fd);
+        connection = beforeAgent(fdNumber, remote);
+        connection.local = sockets().local(socket, fd);
         table.put(fdNumber, connection);
       }
     }
@@ -324,6 +350,13 @@ public final class SocketEventHandler implements CloseSink {
       connection.before = CloseClassifier.probe(sockets(), fd, true); // closes right away
     }
     return connection;
+  }
+
+  /** A connection first seen at its close or shutdown, opened before the agent started. */
+  private Connection beforeAgent(int fdNumber, InetSocketAddress remote) {
+    int weight = weight();
+    CodeSite open = weight > 0 ? CodeSite.BEFORE_AGENT : CodeSite.NOT_SAMPLED;
+    return new Connection(fdNumber, Role.UNKNOWN, open, remote, true, false, weight);
   }
 
   /** The connection this thread is closing, if it is {@code socket}'s. */
@@ -387,13 +420,14 @@ public final class SocketEventHandler implements CloseSink {
     CloseKind kind =
         CloseClassifier.atClose(connection.before, connection.after, connection.finVerdict);
     recorder.record(
-        closeSite(connection),
+        connection.weight > 0 ? closeSite(connection) : CodeSite.NOT_SAMPLED,
         connection.openSite,
         connection.role,
         kind,
         connection.local,
         connection.remote,
-        System.currentTimeMillis());
+        System.currentTimeMillis(),
+        connection.weight);
   }
 
   private CodeSite closeSite(Connection connection) {
@@ -424,9 +458,8 @@ public final class SocketEventHandler implements CloseSink {
       if (remote == null) {
         return null;
       }
-      connection =
-          new Connection(fdNumber, Role.UNKNOWN, CodeSite.BEFORE_AGENT, remote, true, false);
-      connection.local = sockets().local(fd);
+      connection = beforeAgent(fdNumber, remote);
+      connection.local = sockets().local(socket, fd);
       table.put(fdNumber, connection);
     }
     connection.halfCloseBefore = CloseClassifier.probe(sockets(), fd, false);

@@ -82,9 +82,15 @@ public final class ClosesBean implements ClosesMXBean {
           new SiteCloses(
               row.count(CloseKind.ACTIVE),
               row.count(CloseKind.PASSIVE),
-              row.count(CloseKind.ABORTIVE)));
+              row.count(CloseKind.ABORTIVE),
+              row.estimated()));
     }
     return out;
+  }
+
+  @Override
+  public long getSitesSampledOut() {
+    return recorder.sampledOut();
   }
 
   @Override

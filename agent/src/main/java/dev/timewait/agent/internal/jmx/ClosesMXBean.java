@@ -22,8 +22,14 @@ public interface ClosesMXBean {
   Map<String, Long> getClosesByKindAndRole();
 
   @Description(
-      "Closes by code site row (close site, open site, role: client, server, unknown) and kind")
+      "Closes by code site row (close site, open site, role: client, server, unknown) and kind;"
+          + " estimated: how many of them are estimates from sampled stacks")
   Map<SiteKey, SiteCloses> getSiteCloses();
+
+  @Description(
+      "Closes past siteRate whose stacks were not walked: exact in the totals and endpoints, in"
+          + " the site rows through the sampled closes' weights")
+  long getSitesSampledOut();
 
   @Description(
       "Active closes by close site (the first application frame of the closing thread); sites"

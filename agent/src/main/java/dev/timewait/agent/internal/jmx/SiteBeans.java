@@ -88,5 +88,10 @@ public final class SiteBeans {
     public long getAbortive() {
       return row.count(CloseKind.ABORTIVE);
     }
+
+    @Override
+    public long getEstimated() {
+      return row.estimated();
+    }
   }
 }

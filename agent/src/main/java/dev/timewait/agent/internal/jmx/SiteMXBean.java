@@ -30,4 +30,8 @@ public interface SiteMXBean {
 
   @Description("Connections of this row ended by RST from this JVM")
   long getAbortive();
+
+  @Description(
+      "How many of this row's closes are estimated from sampled stacks (past siteRate); 0: exact")
+  long getEstimated();
 }

@@ -27,6 +27,8 @@ public class CloseRecorder {
   private final LongAdder internal = new LongAdder();
   private final ConcurrentHashMap<RowKey, SiteCounters> sites = new ConcurrentHashMap<>();
   private final SiteCounters[] otherSites = new SiteCounters[Role.values().length];
+  private final SiteCounters[] notSampled = new SiteCounters[Role.values().length];
+  private final LongAdder sampledOut = new LongAdder();
   private final LongAdder siteOverflow = new LongAdder();
   private final ConcurrentHashMap<InetSocketAddress, EndpointCounters> endpoints =
       new ConcurrentHashMap<>();
@@ -51,11 +53,13 @@ public class CloseRecorder {
         totals[role.ordinal()][kind.ordinal()] = new LongAdder();
       }
       otherSites[role.ordinal()] = new SiteCounters(CodeSite.OTHER, CodeSite.OTHER, role);
+      notSampled[role.ordinal()] =
+          new SiteCounters(CodeSite.NOT_SAMPLED, CodeSite.NOT_SAMPLED, role);
     }
   }
 
-  /** Records one finished connection. */
-  public void record(
+  /** Records one finished connection whose sites were walked and that stands for itself. */
+  public final void record(
       CodeSite closeSite,
       CodeSite openSite,
       Role role,
@@ -63,6 +67,23 @@ public class CloseRecorder {
       InetSocketAddress local,
       InetSocketAddress remote,
       long now) {
+    record(closeSite, openSite, role, kind, local, remote, now, 1);
+  }
+
+  /**
+   * Records one finished connection. The totals and endpoints count it once; the site row counts it
+   * {@code weight} times (see {@code SiteSampling}); with weight 0 its sites were not walked and it
+   * counts in no site row, and a recent active close names {@link CodeSite#NOT_SAMPLED}.
+   */
+  public void record(
+      CodeSite closeSite,
+      CodeSite openSite,
+      Role role,
+      CloseKind kind,
+      InetSocketAddress local,
+      InetSocketAddress remote,
+      long now,
+      int weight) {
     if (FlightRecorderSupport.AVAILABLE) {
       ConnectionEndEvent.emit(closeSite, openSite, role, kind, local, remote);
     }
@@ -70,10 +91,16 @@ public class CloseRecorder {
     InetSocketAddress peer = role == Role.SERVER && remote != null ? anyPort(remote) : remote;
     EndpointCounters endpoint = endpoint(peer);
     endpoint.byKind[kind.ordinal()].increment();
-    SiteCounters row = siteRow(closeSite, openSite, role);
-    // the endpoint row's own key, equal to peer: site rows then keep no address objects of their
-    // own
-    row.count(kind, endpoint.remote != null ? endpoint.remote : peer);
+    SiteCounters row;
+    if (weight > 0) {
+      row = siteRow(closeSite, openSite, role);
+      // the endpoint row's own key, equal to peer: site rows then keep no address objects of
+      // their own
+      row.count(kind, endpoint.remote != null ? endpoint.remote : peer, weight);
+    } else {
+      row = notSampled[role.ordinal()];
+      sampledOut.increment();
+    }
     if (kind == CloseKind.ACTIVE && local != null && remote != null) {
       // interned: the ring holds 131072 entries, and an accepted socket's address is a new object
       recent.add(
@@ -109,6 +136,11 @@ public class CloseRecorder {
 
   public long siteOverflow() {
     return siteOverflow.sum();
+  }
+
+  /** Closes whose sites were not walked (weight 0). */
+  public long sampledOut() {
+    return sampledOut.sum();
   }
 
   public long endpointOverflow() {

@@ -20,6 +20,12 @@ public final class CodeSite {
   /** Closes on a JDK-owned thread with no frame outside java.base. */
   public static final CodeSite JDK_ONLY = placeholder("(no application frame)");
 
+  /**
+   * A connection past the agent's {@code siteRate} whose stacks were not walked: it counts in the
+   * totals and endpoints, and in the site rows only through the sampled connections' weights.
+   */
+  public static final CodeSite NOT_SAMPLED = placeholder("(site not sampled)");
+
   public final String frame;
   public final List<String> stack;
 

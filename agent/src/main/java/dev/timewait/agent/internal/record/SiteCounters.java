@@ -22,6 +22,7 @@ public final class SiteCounters {
   public final ConcurrentHashMap<InetSocketAddress, LongAdder> activeByEndpoint =
       new ConcurrentHashMap<>();
   public final LongAdder otherEndpoints = new LongAdder();
+  private final LongAdder estimated = new LongAdder();
 
   SiteCounters(CodeSite closeSite, CodeSite openSite, Role role) {
     this.closeSite = closeSite;
@@ -30,20 +31,29 @@ public final class SiteCounters {
     this.via = CodeSite.via(closeSite, openSite);
   }
 
-  void count(CloseKind kind, InetSocketAddress remote) {
-    byKind[kind.ordinal()].increment();
+  /** Counts a close that stands for {@code weight} closes (1: itself only, an exact count). */
+  void count(CloseKind kind, InetSocketAddress remote, int weight) {
+    byKind[kind.ordinal()].add(weight);
+    if (weight > 1) {
+      estimated.add(weight);
+    }
     if (kind != CloseKind.ACTIVE || remote == null) {
       return;
     }
     LongAdder counter = activeByEndpoint.get(remote);
     if (counter == null) {
       if (activeByEndpoint.size() >= MAX_ENDPOINTS_PER_SITE) {
-        otherEndpoints.increment();
+        otherEndpoints.add(weight);
         return;
       }
       counter = activeByEndpoint.computeIfAbsent(remote, r -> new LongAdder());
     }
-    counter.increment();
+    counter.add(weight);
+  }
+
+  /** How many of the row's counted closes are estimated from sampled connections' weights. */
+  public long estimated() {
+    return estimated.sum();
   }
 
   public long count(CloseKind kind) {

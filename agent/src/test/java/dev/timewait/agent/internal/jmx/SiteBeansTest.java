@@ -43,7 +43,16 @@ class SiteBeansTest {
     try {
       assertEquals(2, beans.registerNew(registrar));
       assertEquals(0, beans.registerNew(registrar), "a row has one bean");
-      record(recorder, close, open, CloseKind.ACTIVE);
+      // a sampled close past siteRate that stands for 5: the row's counts become estimates
+      recorder.record(
+          close,
+          open,
+          Role.CLIENT,
+          CloseKind.ACTIVE,
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 40001),
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 5432),
+          0,
+          5);
 
       Map<String, String> read = new TreeMap<>();
       for (ObjectName name : names) {
@@ -59,13 +68,15 @@ class SiteBeansTest {
                 + "/"
                 + server.getAttribute(name, "Passive")
                 + "/"
-                + server.getAttribute(name, "Abortive"));
+                + server.getAttribute(name, "Abortive")
+                + " estimated "
+                + server.getAttribute(name, "Estimated"));
       }
       assertEquals(
           Map.of(
-              "App.close(App.java:2)", "App.open(App.java:1) client - 2/0/0",
+              "App.close(App.java:2)", "App.open(App.java:1) client - 6/0/0 estimated 5",
               "App.query(App.java:9)",
-                  "App.query(App.java:9) client org.postgresql:postgresql:42.7.4 0/1/0"),
+                  "App.query(App.java:9) client org.postgresql:postgresql:42.7.4 0/1/0 estimated 0"),
           read);
     } finally {
       for (ObjectName name : names) {
