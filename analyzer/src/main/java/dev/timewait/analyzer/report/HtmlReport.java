@@ -327,13 +327,13 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td><td>")
           .append(esc(site.role()))
           .append("</td><td class=\"n\">")
-          .append(site.active())
+          .append(site.shown(site.active()))
           .append("</td><td class=\"n\">")
           .append(String.format("%.1f", site.activePerMinute()))
           .append("</td><td class=\"n\">")
-          .append(site.passive())
+          .append(site.shown(site.passive()))
           .append("</td><td class=\"n\">")
-          .append(site.abortive())
+          .append(site.shown(site.abortive()))
           .append("</td><td class=\"mono frame\">")
           .append(frame(site.openSite()))
           .append("</td><td class=\"text\">")
@@ -341,6 +341,9 @@ public final class HtmlReport implements ReportRenderer {
           .append("</td></tr>");
     }
     html.append("</table></div>\n");
+    if (report.sites().stream().anyMatch(s -> s.estimated() > 0)) {
+      html.append("<p class=\"note\">").append(esc(MarkdownReport.ESTIMATED)).append("</p>\n");
+    }
   }
 
   /** Each listed site's close and open stacks, folded away in {@code <details>}. */

@@ -247,21 +247,30 @@ public final class MarkdownReport implements ReportRenderer {
           .append(" | ")
           .append(esc(site.role()))
           .append(" | ")
-          .append(site.active())
+          .append(site.shown(site.active()))
           .append(" | ")
           .append(String.format("%.1f", site.activePerMinute()))
           .append(" | ")
-          .append(site.passive())
+          .append(site.shown(site.passive()))
           .append(" | ")
-          .append(site.abortive())
+          .append(site.shown(site.abortive()))
           .append(" | ")
           .append(esc(site.openSite()))
           .append(" | ")
           .append(esc(site.jvm().label()))
           .append(" |\n");
     }
+    if (report.sites().stream().anyMatch(s -> s.estimated() > 0)) {
+      md.append("\n").append(ESTIMATED).append('\n');
+    }
     md.append('\n');
   }
+
+  /** The note under a site table with estimated rows. */
+  static final String ESTIMATED =
+      "\u2248: estimated from sampled stacks; past the agent's siteRate (1,000 connections a second"
+          + " by default) a sample of the connections is walked and weighted, the totals stay"
+          + " exact.";
 
   /** Each listed site's close and open stacks, as fenced code blocks (frames are not escaped). */
   private static void stacks(StringBuilder md, Report report) {

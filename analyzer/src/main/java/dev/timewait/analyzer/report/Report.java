@@ -161,6 +161,8 @@ public record Report(
    * @param remotes remote endpoints with their active closes
    * @param stack the close stack, innermost first, as the agent kept it
    * @param openStack the open stack, innermost first (empty when unknown)
+   * @param estimated how many of the counts are estimated from the agent's sampled stacks (0:
+   *     exact)
    */
   public record Site(
       JvmId jvm,
@@ -174,12 +176,18 @@ public record Report(
       String rateBasis,
       List<Remote> remotes,
       List<String> stack,
-      List<String> openStack) {
+      List<String> openStack,
+      long estimated) {
 
     public Site {
       remotes = List.copyOf(remotes);
       stack = List.copyOf(stack);
       openStack = List.copyOf(openStack);
+    }
+
+    /** A count of this row as a report shows it: {@code ≈} before it when the row is estimated. */
+    public String shown(long count) {
+      return estimated > 0 ? "\u2248" + count : String.valueOf(count);
     }
   }
 

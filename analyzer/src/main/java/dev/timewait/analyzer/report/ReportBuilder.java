@@ -230,7 +230,8 @@ public final class ReportBuilder {
               rate.basis(),
               remotes,
               rate.site().stack(),
-              rate.site().openStack()));
+              rate.site().openStack(),
+              rate.site().estimated()));
     }
     sites.sort((a, b) -> Long.compare(b.active(), a.active()));
     return sites;

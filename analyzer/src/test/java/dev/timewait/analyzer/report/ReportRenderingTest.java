@@ -73,6 +73,32 @@ class ReportRenderingTest {
     assertTrue(md.contains("| 203.0.113.5 | 198.51.100.7:443 |"));
   }
 
+  /** Rows past the agent's siteRate are estimates: the reports say so, the JSON carries it. */
+  @Test
+  void estimatedSiteRowsAreMarkedInEveryFormat() throws Exception {
+    String json =
+        new String(
+                ReportFixtures.class.getResourceAsStream("/snapshot/web-1.json").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .replaceFirst("\"active\": 9000, ", "\"active\": 9000, \"estimated\": 8100, ");
+    Snapshot sampled = new dev.timewait.core.snapshot.SnapshotReader().read(json, "sampled");
+    assertEquals(8100, sampled.sites().get(0).estimated());
+    Report report =
+        ReportFixtures.reportOf(
+            ReportFixtures.input(HostTreeBuilder.healthy(dir), sampled), "sampled");
+    String md = new MarkdownReport().render(report);
+    assertTrue(md.contains("| \u22489000 | "), md);
+    assertTrue(md.contains("| 300 | "), "an exact row stays plain");
+    assertTrue(md.contains(MarkdownReport.ESTIMATED));
+    String html = new HtmlReport().render(report);
+    assertTrue(html.contains(">\u22489000<"));
+    JsonNode site =
+        new ObjectMapper().readTree(new JsonReport().render(report)).get("sites").get(0);
+    assertEquals(8100, site.get("estimated").asLong(), site.toString());
+    String exact = new MarkdownReport().render(ReportFixtures.busyReport(dir));
+    assertFalse(exact.contains("\u2248"), "no mark without estimates");
+  }
+
   @Test
   void healthyMarkdownSaysSoPlainly() {
     String md = new MarkdownReport().render(ReportFixtures.reportOf(HostTreeBuilder.healthy(dir)));
