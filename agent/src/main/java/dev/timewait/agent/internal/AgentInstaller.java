@@ -98,6 +98,13 @@ public final class AgentInstaller {
     for (LibraryInstrumentation i : libraries) {
       paths.add(i.description());
     }
+    if (FlightRecorderSupport.AVAILABLE && FlightRecorderSupport.recordingAtStart()) {
+      try {
+        FlightRecorderSupport.register(); // a recording from the start sees the first closes
+      } catch (Throwable t) {
+        errors.record("Flight Recorder events", t);
+      }
+    }
     CloseBridge.install(handler);
     AdviceTransformer transformer =
         new AdviceTransformer(instrumentations, libraries, errors, inst);

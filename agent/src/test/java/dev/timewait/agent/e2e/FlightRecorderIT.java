@@ -156,6 +156,41 @@ class FlightRecorderIT {
     }
   }
 
+  /**
+   * A recording started later with {@code jcmd} gets the events too: without a recording at start
+   * the agent registers them on its own thread (off the application's first close), before its
+   * MBeans.
+   */
+  @ParameterizedTest
+  @MethodSource("javas")
+  void aRecordingStartedLaterSeesTheEvents(Path java) throws Exception {
+    Path recording = dir.resolve("later.jfr");
+    Path jcmd = java.getParent().resolve("jcmd");
+    try (ChildJvm child =
+        ChildJvm.on(new Jdk(java.getParent().getParent()))
+            .agent("jmxDelay=0s")
+            .mainClass(LifecycleApp.class)
+            .args(List.of())
+            .start()) {
+      child.awaitLine("ready");
+      child.awaitReply("mbean", "mbean true", 15_000);
+      run(jcmd, child.pid(), "JFR.start", "name=later");
+      child.send("closes 20");
+      child.awaitLine("done 20");
+      run(jcmd, child.pid(), "JFR.dump", "name=later", "filename=" + recording);
+      child.send("exit");
+      child.finish(60);
+    }
+    long clientActive = 0;
+    for (JsonNode event : events(java, recording, "dev.timewait.ConnectionEnd")) {
+      JsonNode v = event.get("values");
+      if (v.get("kind").asText().equals("ACTIVE") && v.get("role").asText().equals("CLIENT")) {
+        clientActive++;
+      }
+    }
+    assertEquals(20, clientActive, "the 20 client closes after JFR.start");
+  }
+
   private JsonNode events(Path java, Path recording, String type) throws Exception {
     String json = run(jfr(java), "print", "--json", "--events", type, recording);
     return new ObjectMapper().readTree(json).get("recording").get("events");

@@ -2,6 +2,7 @@ package dev.timewait.agent.internal.background;
 
 import dev.timewait.agent.internal.AgentErrors;
 import dev.timewait.agent.internal.AgentOptions;
+import dev.timewait.agent.internal.FlightRecorderSupport;
 import dev.timewait.agent.internal.jmx.AgentMXBean;
 import dev.timewait.agent.internal.jmx.ClosesMXBean;
 import dev.timewait.agent.internal.jmx.DescribedMBean;
@@ -158,6 +159,7 @@ public final class AgentBackground implements Runnable {
       if (firstDelayMillis > 0) {
         sleepAnswering(firstDelayMillis);
       }
+      registerFlightRecorderEvents();
       Parts p = parts();
       if (p.host != null) {
         p.host.start(0);
@@ -179,6 +181,14 @@ public final class AgentBackground implements Runnable {
       // stop() or JVM exit
     } catch (Throwable t) {
       errors.record("background thread", t);
+    }
+  }
+
+  private void registerFlightRecorderEvents() {
+    try {
+      FlightRecorderSupport.register();
+    } catch (Throwable t) {
+      errors.record("Flight Recorder events", t);
     }
   }
 

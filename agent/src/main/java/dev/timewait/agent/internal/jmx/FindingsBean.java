@@ -211,7 +211,7 @@ public final class FindingsBean extends NotificationBroadcasterSupport implement
             finding.severity().label() + " " + finding.id() + " " + verb + ": " + finding.title());
     n.setUserData(finding.id());
     sendNotification(n);
-    if (FlightRecorderSupport.AVAILABLE) {
+    if (FlightRecorderSupport.ready()) {
       FindingEvent.emit(type.equals(RAISED), finding);
     }
   }

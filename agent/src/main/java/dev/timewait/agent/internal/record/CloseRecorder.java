@@ -84,7 +84,7 @@ public class CloseRecorder {
       InetSocketAddress remote,
       long now,
       int weight) {
-    if (FlightRecorderSupport.AVAILABLE) {
+    if (FlightRecorderSupport.ready()) {
       ConnectionEndEvent.emit(closeSite, openSite, role, kind, local, remote);
     }
     totals[role.ordinal()][kind.ordinal()].increment();
