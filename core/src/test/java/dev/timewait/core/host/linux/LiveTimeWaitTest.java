@@ -11,6 +11,7 @@ import dev.timewait.core.host.ServerTimeWaitGroup;
 import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.host.Tuples;
+import dev.timewait.testing.KernelTcpTable;
 import dev.timewait.testing.LoopbackTimeWaitMaker;
 import dev.timewait.testing.SsTimeWait;
 import dev.timewait.testing.TimeWaitOverflowGuard;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +43,23 @@ public class LiveTimeWaitTest {
         System.getProperty("os.name").startsWith("Linux") && Files.exists(Path.of("/proc/net/tcp")),
         "needs Linux /proc/net/tcp");
     assumeTrue(SsTimeWait.available(), "needs the ss command (iproute2)");
+  }
+
+  /** The kernel's state of each tuple of {@code all} missing from {@code seen}, for a failure. */
+  private static Map<SocketPair, String> statesOf(Set<SocketPair> all, Set<SocketPair> seen)
+      throws java.io.IOException {
+    Map<SocketPair, String> now = new java.util.HashMap<>();
+    for (KernelTcpTable.Row row : KernelTcpTable.read().rows()) {
+      now.put(Tuples.pair(row.tuple()), "state " + row.state());
+    }
+    Map<SocketPair, String> out =
+        new java.util.TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    for (SocketPair pair : all) {
+      if (!seen.contains(pair)) {
+        out.put(pair, now.getOrDefault(pair, "gone"));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -88,11 +107,17 @@ public class LiveTimeWaitTest {
 
       // The kernel itself may end a TIME_WAIT early, e.g. when a new SYN reuses a server-side
       // 4-tuple; what must hold exactly is that the collector and ss agree, socket by socket.
+      // On a busy host a few percent can go early (seen: 9 of 240 once in a full build).
       Set<SocketPair> kept = new HashSet<>(expected);
       kept.retainAll(ssBefore);
       assertTrue(
-          kept.size() >= expected.size() - 3,
-          "ss sees the sockets the test closed first: " + kept.size() + " of " + expected.size());
+          kept.size() >= expected.size() - expected.size() / 20,
+          "ss sees the sockets the test closed first: "
+              + kept.size()
+              + " of "
+              + expected.size()
+              + "; the others now: "
+              + statesOf(expected, kept));
       assertSameSet(kept, ssBefore, "ss shows no other TIME_WAIT on these ports");
       assertSameSet(ssBefore, ssAfter, "nothing left TIME_WAIT during the test");
       assertSameSet(ssBefore, parsed, "/proc/net/tcp* 4-tuples equal ss's");
