@@ -18,6 +18,10 @@ import java.util.Set;
  *     HostCollector#sampleTable(Set)}) that are in TIME_WAIT
  * @param reuseAfterMillis the age from which {@link ClientTimeWaitGroup#reusableTimeWait()} counts
  *     a TIME_WAIT socket ({@code tcp_tw_reuse_delay}, 1 s before it existed)
+ * @param watchedHeld those of the watched 4-tuples held in a state other than TIME_WAIT and LISTEN
+ *     (FIN_WAIT1 or FIN_WAIT2 on their way to TIME_WAIT, or the 4-tuple taken by a new connection)
+ * @param complete whether every row of the table was read: when not, a watched 4-tuple found in
+ *     neither set may be in the part not read
  */
 public record ConnectionTable(
     Map<TcpState, Long> states,
@@ -27,13 +31,16 @@ public record ConnectionTable(
     TimerSpread remaining,
     long malformedLines,
     Set<SocketPair> watchedInTimeWait,
-    long reuseAfterMillis) {
+    long reuseAfterMillis,
+    Set<SocketPair> watchedHeld,
+    boolean complete) {
 
   public ConnectionTable {
     states = Map.copyOf(states);
     clientGroups = List.copyOf(clientGroups);
     serverGroups = List.copyOf(serverGroups);
     watchedInTimeWait = Set.copyOf(watchedInTimeWait);
+    watchedHeld = Set.copyOf(watchedHeld);
   }
 
   /** A table grouped with the default reuse delay of 1 s. */
@@ -53,7 +60,18 @@ public record ConnectionTable(
         remaining,
         malformedLines,
         watchedInTimeWait,
-        ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS);
+        ConnectionTableBuilder.DEFAULT_REUSE_AFTER_MILLIS,
+        Set.of(),
+        true);
+  }
+
+  /**
+   * Whether the kernel still holds {@code pair} in any state but LISTEN. A 4-tuple closed first by
+   * this end that a complete table does not hold was reset after the close, or its TIME_WAIT was
+   * skipped or ended early.
+   */
+  public boolean holds(SocketPair pair) {
+    return watchedInTimeWait.contains(pair) || watchedHeld.contains(pair);
   }
 
   /** Sockets in {@code state}. */

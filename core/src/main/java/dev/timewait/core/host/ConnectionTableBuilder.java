@@ -68,6 +68,8 @@ public final class ConnectionTableBuilder implements ProcNetTcpParser.RowSink {
   private final int[] serverKey = new int[SERVER_KEY_WIDTH];
   private final int[] endpointKey = new int[ENDPOINT_KEY_WIDTH];
   private final Set<SocketPair> watchedFound = new HashSet<>();
+  private final Set<SocketPair> watchedHeld = new HashSet<>();
+  private boolean complete = true;
   private boolean timerSeen;
   private long timeWait;
   private long malformed;
@@ -103,6 +105,11 @@ public final class ConnectionTableBuilder implements ProcNetTcpParser.RowSink {
     listening.set(port & 0xffff);
   }
 
+  /** Some of the table was not read (a file was missing or the read stopped early). */
+  public void markIncomplete() {
+    complete = false;
+  }
+
   /** Adds lines or entries the source could not read. */
   public void addMalformed(long count) {
     malformed += count;
@@ -128,6 +135,12 @@ public final class ConnectionTableBuilder implements ProcNetTcpParser.RowSink {
     if (!listening.get(localPort) && inRange(localPort)) {
       clientKey(row);
       clients.add(clients.slot(clientKey), IN_USE, 1);
+    }
+    if (watchedLocalPorts.get(localPort)) {
+      SocketPair pair = row.toSocketPair();
+      if (watched.contains(pair)) {
+        watchedHeld.add(pair);
+      }
     }
     return true;
   }
@@ -243,7 +256,9 @@ public final class ConnectionTableBuilder implements ProcNetTcpParser.RowSink {
         remaining,
         malformed,
         watchedFound,
-        reuseAfterMillis);
+        reuseAfterMillis,
+        watchedHeld,
+        complete);
   }
 
   /**

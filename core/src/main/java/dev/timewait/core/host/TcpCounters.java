@@ -22,6 +22,9 @@ package dev.timewait.core.host;
  * @param activeOpens Tcp {@code ActiveOpens}
  * @param passiveOpens Tcp {@code PassiveOpens}
  * @param conntrackInsertFailed conntrack {@code insert_failed}, summed over CPUs
+ * @param outRsts Tcp {@code OutRsts}: resets sent, whatever the reason (among them an orphaned
+ *     socket's answer to data that came after its FIN, which no TcpExt counter counts once the
+ *     socket is a FIN_WAIT2 mini-socket)
  */
 public record TcpCounters(
     Long sockstatTw,
@@ -39,12 +42,13 @@ public record TcpCounters(
     Long abortOnClose,
     Long activeOpens,
     Long passiveOpens,
-    Long conntrackInsertFailed) {
+    Long conntrackInsertFailed,
+    Long outRsts) {
 
   /** Counters of which nothing is known. */
   public static TcpCounters unknown() {
     return new TcpCounters(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 }

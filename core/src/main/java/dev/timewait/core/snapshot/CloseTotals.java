@@ -11,8 +11,17 @@ import java.util.Map;
  * @param passive closed by the peer first
  * @param abortive reset
  * @param byRole the same per {@link Role}
+ * @param resetAfterFin of the abortive closes, those that sent their FIN first and that the kernel
+ *     then reset, with no TIME_WAIT (the peer's data came after the close); counted active until
+ *     the agent saw the 4-tuple gone
  */
-public record CloseTotals(long active, long passive, long abortive, Map<Role, CloseCounts> byRole) {
+public record CloseTotals(
+    long active, long passive, long abortive, Map<Role, CloseCounts> byRole, long resetAfterFin) {
+
+  /** Totals in which no close was reset after its FIN. */
+  public CloseTotals(long active, long passive, long abortive, Map<Role, CloseCounts> byRole) {
+    this(active, passive, abortive, byRole, 0);
+  }
 
   public CloseTotals {
     Map<Role, CloseCounts> copy = new EnumMap<>(Role.class);

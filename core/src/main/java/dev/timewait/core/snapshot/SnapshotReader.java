@@ -155,7 +155,12 @@ public final class SnapshotReader {
         }
       }
     }
-    return new CloseTotals(t.count("active"), t.count("passive"), t.count("abortive"), byRole);
+    return new CloseTotals(
+        t.count("active"),
+        t.count("passive"),
+        t.count("abortive"),
+        byRole,
+        t.count("resetAfterFin"));
   }
 
   private static CloseCounts counts(Fields c) throws BadField {

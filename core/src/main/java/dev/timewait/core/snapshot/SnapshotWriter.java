@@ -30,6 +30,7 @@ public final class SnapshotWriter {
     if (s.totals() != null) {
       json.name("totals").beginObject();
       counts(json, s.totals().active(), s.totals().passive(), s.totals().abortive());
+      json.field("resetAfterFin", s.totals().resetAfterFin());
       json.name("byRole").beginObject();
       for (Map.Entry<Role, CloseCounts> e : s.totals().byRole().entrySet()) {
         json.name(e.getKey().name()).beginObject();

@@ -28,7 +28,8 @@ class SnapshotRoundTripTest {
             Map.of(
                 Role.CLIENT, new CloseCounts(10, 1, 1),
                 Role.SERVER, new CloseCounts(2, 2, 0),
-                Role.UNKNOWN, new CloseCounts(0, 0, 0))),
+                Role.UNKNOWN, new CloseCounts(0, 0, 0)),
+            1),
         List.of(
             new SiteStats(
                 "com.example.Client.call(Client.java:42)",

@@ -216,7 +216,8 @@ public final class LinuxProcCollector implements HostCollector {
         netstat.get("TcpExt", "TCPAbortOnClose"),
         snmp.get("Tcp", "ActiveOpens"),
         snmp.get("Tcp", "PassiveOpens"),
-        conntrack.get("nf_conntrack", "insert_failed"));
+        conntrack.get("nf_conntrack", "insert_failed"),
+        snmp.get("Tcp", "OutRsts"));
   }
 
   private NatSignals readNat(
@@ -294,12 +295,15 @@ public final class LinuxProcCollector implements HostCollector {
       try (InputStream in = root.open(file)) {
         builder.addMalformed(parser.parse(in, bounded));
       } catch (NoSuchFileException e) {
+        // a kernel without IPv6 has no tcp6, and no IPv6 socket: the table is still whole
         unavailable.add("connection table: " + file + " not found under " + root);
       } catch (IOException | RuntimeException e) {
+        builder.markIncomplete();
         unavailable.add("connection table: " + file + " unreadable: " + e.getMessage());
       }
     }
     if (budget.spent()) {
+      builder.markIncomplete();
       unavailable.add(
           "connection table: read stopped after "
               + budget.rows

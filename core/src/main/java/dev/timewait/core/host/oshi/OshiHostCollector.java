@@ -138,16 +138,19 @@ public final class OshiHostCollector implements HostCollector {
   private TcpCounters counters(OsInfo osInfo, List<String> unavailable) {
     Long active = null;
     Long passive = null;
+    Long resets = null;
     try {
       InternetProtocolStats stats = os.getInternetProtocolStats();
       TcpStats v4 = stats.getTCPv4Stats();
       active = v4.getConnectionsActive();
       passive = v4.getConnectionsPassive();
+      resets = v4.getOutResets();
       // Linux keeps one Tcp MIB for both families; elsewhere IPv6 is counted apart
       if (!"Linux".equals(osInfo.family())) {
         TcpStats v6 = stats.getTCPv6Stats();
         active += v6.getConnectionsActive();
         passive += v6.getConnectionsPassive();
+        resets += v6.getOutResets();
       }
     } catch (Throwable e) {
       unavailable.add("Tcp counters: " + e);
@@ -155,7 +158,7 @@ public final class OshiHostCollector implements HostCollector {
     unavailable.add("TIME_WAIT count without the table (sockstat): not available through OSHI");
     return new TcpCounters(
         null, null, null, null, null, null, null, null, null, null, null, null, null, active,
-        passive, null);
+        passive, null, resets);
   }
 
   private ConnectionTable table(Set<SocketPair> watched, boolean mac, List<String> unavailable) {

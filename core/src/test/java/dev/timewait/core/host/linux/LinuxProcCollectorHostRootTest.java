@@ -1,6 +1,7 @@
 package dev.timewait.core.host.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import dev.timewait.core.host.SysctlFileEntry;
 import dev.timewait.core.host.TcpCounters;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.testing.HostTreeBuilder;
+import dev.timewait.testing.KernelTcpTable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +131,30 @@ class LinuxProcCollectorHostRootTest {
             .sampleTable(Set.of(client, server, gone, established));
 
     assertEquals(Set.of(client, server), sample.table().watchedInTimeWait());
+    assertEquals(Set.of(established), sample.table().watchedHeld(), "held in another state");
+    assertTrue(sample.table().holds(client) && sample.table().holds(established));
+    assertFalse(sample.table().holds(gone), "a watched 4-tuple the kernel no longer has");
+    assertTrue(sample.table().complete());
+  }
+
+  @Test
+  void aTableWithAnUnreadableFileIsNotWhole(@TempDir Path dir) throws Exception {
+    SocketPair closing = new SocketPair(HostTreeBuilder.LOCAL, 40001, "10.1.1.1", 443);
+    HostTreeBuilder tree =
+        HostTreeBuilder.healthy(dir)
+            .socket(KernelTcpTable.FIN_WAIT2, HostTreeBuilder.LOCAL, 40001, "10.1.1.1", 443);
+    HostSample whole =
+        new LinuxProcCollector(HostRoot.of(tree.build())).sampleTable(Set.of(closing));
+    assertTrue(whole.table().complete());
+    assertTrue(whole.table().holds(closing), "FIN_WAIT2, on its way to TIME_WAIT");
+
+    // a tcp file that cannot be read (a directory in its place)
+    HostRoot broken = HostRoot.of(tree.build());
+    Path tcp = dir.resolve("proc/net/tcp");
+    assertTrue(Files.deleteIfExists(tcp));
+    Files.createDirectories(tcp);
+    HostSample part = new LinuxProcCollector(broken).sampleTable(Set.of(closing));
+    assertFalse(part.table().complete(), part.unavailable().toString());
   }
 
   @Test
