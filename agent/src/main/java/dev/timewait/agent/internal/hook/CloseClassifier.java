@@ -85,6 +85,37 @@ public final class CloseClassifier {
   }
 
   /**
+   * Whether a close that returned with {@code before} and {@code after} left its verdict to the
+   * descriptor's close: our FIN has left with the close's own shutdown, data waits unread, and the
+   * descriptor is still open. Closing it resets the connection unless the peer's FIN comes first
+   * (the kernel then holds the 4-tuple in TIME_WAIT apart from the socket, and a close of the
+   * socket sends nothing).
+   */
+  public static boolean undecidedUntilDescriptorCloses(int before, int after) {
+    return (before & DATA_PENDING) != 0
+        && (after & TAKEN) != 0
+        && TcpStates.weClosedFirst(after & 0xff)
+        && (after & 0xff) != TcpStates.TIME_WAIT;
+  }
+
+  /**
+   * The verdict of such a close ({@link #undecidedUntilDescriptorCloses}) from {@link #probe} taken
+   * right before the descriptor closes: a reset while the connection is still in FIN_WAIT or
+   * CLOSING with data unread, else active.
+   */
+  public static CloseKind atDescriptorClose(int last) {
+    int state = last & 0xff;
+    if ((last & TAKEN) != 0
+        && (last & DATA_PENDING) != 0
+        && (state == TcpStates.FIN_WAIT1
+            || state == TcpStates.FIN_WAIT2
+            || state == TcpStates.CLOSING)) {
+      return CloseKind.ABORTIVE;
+    }
+    return CloseKind.ACTIVE;
+  }
+
+  /**
    * The verdict at close.
    *
    * @param before the probe taken at the last point before the close's system call
@@ -100,10 +131,15 @@ public final class CloseClassifier {
       }
       return (before & (DATA_PENDING | LINGER_ZERO)) != 0 ? CloseKind.ABORTIVE : halfClose;
     }
+    int state = after & 0xff;
     if ((before & DATA_PENDING) != 0) {
+      if ((after & TAKEN) != 0 && state == TcpStates.CLOSE) {
+        // the close's own shutdown ended the handshake at once: the kernel holds the TIME_WAIT
+        // apart from the socket, and closing the descriptor sends nothing, unread data or not
+        return atHalfClose(before, after);
+      }
       return CloseKind.ABORTIVE;
     }
-    int state = after & 0xff;
     if ((after & TAKEN) != 0 && state != TcpStates.UNKNOWN) {
       if (TcpStates.open(state) || state == TcpStates.CLOSE_WAIT) {
         return CloseKind.ABORTIVE; // the close skipped its shutdown: linger is 0

@@ -60,6 +60,17 @@ public final class Connection {
   boolean deferred;
   boolean notASocket;
 
+  /**
+   * The close returned with our FIN sent, data left unread and the descriptor still open (a
+   * selector-registered channel, freed at the selector's next turn): the verdict waits for the
+   * descriptor's close, which sends a reset only if the handshake has not ended by then. Set and
+   * cleared under {@link #claim()}; the entry stays in the table meanwhile.
+   */
+  volatile boolean awaitingDescriptor;
+
+  /** The close site taken at the close, when the record waits for the descriptor's close. */
+  CodeSite pendingCloseSite;
+
   public Connection(
       int fd,
       Role role,

@@ -371,7 +371,11 @@ public final class SocketEventHandler implements CloseSink {
    */
   private void finLeaving(Object subject) throws Throwable {
     Connection connection = closingHere.get();
-    if (connection == null || connection.after != 0) {
+    if (connection == null) {
+      descriptorClosing(subject);
+      return;
+    }
+    if (connection.after != 0) {
       return;
     }
     FileDescriptor fd = sockets().fd(connection.closingSocket);
@@ -397,8 +401,45 @@ public final class SocketEventHandler implements CloseSink {
     }
   }
 
+  /**
+   * A registered channel's descriptor is about to close, after its close returned ({@code
+   * SocketChannelImpl.kill()} at the selector's next turn): a verdict that waited for this moment
+   * is taken now.
+   */
+  private void descriptorClosing(Object subject) throws Throwable {
+    if (!sockets().asksLater(subject)) {
+      return;
+    }
+    FileDescriptor fd = sockets().fd(subject);
+    Connection connection = table.get(sockets().fdNumber(fd));
+    if (connection == null
+        || !connection.awaitingDescriptor
+        || connection.closingSocket != subject) {
+      return;
+    }
+    connection.awaitingDescriptor = false;
+    connection.closingSocket = null;
+    table.remove(connection.fd, connection);
+    CloseKind kind = CloseClassifier.atDescriptorClose(CloseClassifier.probe(sockets(), fd, false));
+    record(connection, connection.pendingCloseSite, kind);
+  }
+
   /** The close returned: the FIN has left. Name the site and record. */
   private void closed(Connection connection) {
+    if (connection.closingSocket != null
+        && !connection.descriptorGone
+        && !connection.internal
+        && connection.finVerdict == null
+        && CloseClassifier.undecidedUntilDescriptorCloses(connection.before, connection.after)) {
+      // the entry stays in the table and keeps the socket until its descriptor closes
+      if (closingHere.get() == connection) {
+        closingHere.remove();
+      }
+      connection.pendingCloseSite =
+          connection.weight > 0 ? closeSite(connection) : CodeSite.NOT_SAMPLED;
+      connection.awaitingDescriptor = true;
+      return;
+    }
     if (connection.closingSocket != null) {
       connection.closingSocket = null;
       if (closingHere.get() == connection) {
@@ -419,8 +460,12 @@ public final class SocketEventHandler implements CloseSink {
     }
     CloseKind kind =
         CloseClassifier.atClose(connection.before, connection.after, connection.finVerdict);
+    record(connection, connection.weight > 0 ? closeSite(connection) : CodeSite.NOT_SAMPLED, kind);
+  }
+
+  private void record(Connection connection, CodeSite closeSite, CloseKind kind) {
     recorder.record(
-        connection.weight > 0 ? closeSite(connection) : CodeSite.NOT_SAMPLED,
+        closeSite,
         connection.openSite,
         connection.role,
         kind,

@@ -5,10 +5,13 @@ import static dev.timewait.agent.internal.hook.CloseClassifier.LINGER_ZERO;
 import static dev.timewait.agent.internal.hook.CloseClassifier.PEER_CLOSED;
 import static dev.timewait.agent.internal.hook.CloseClassifier.TAKEN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.testing.KernelTcpTable;
+import dev.timewait.testing.Tuple;
 import java.io.FileDescriptor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -136,6 +139,21 @@ class CloseClassifierTest {
       int over = TAKEN | TcpStates.CLOSE;
       assertEquals(CloseKind.ACTIVE, CloseClassifier.atClose(ESTABLISHED, over, null));
       assertEquals(CloseKind.PASSIVE, CloseClassifier.atClose(CLOSE_WAIT, over, null));
+    }
+
+    @Test
+    void unreadDataResetsUnlessTheHandshakeEndedWithinTheShutdown() {
+      int pending = ESTABLISHED | DATA_PENDING;
+      assertEquals(
+          CloseKind.ABORTIVE, CloseClassifier.atClose(pending, TAKEN | TcpStates.FIN_WAIT2, null));
+      assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(pending, 0, null));
+      assertEquals(
+          CloseKind.ACTIVE,
+          CloseClassifier.atClose(pending, TAKEN | TcpStates.CLOSE, null),
+          "the peer's FIN answered ours within the call: TIME_WAIT, and nothing left to reset");
+      assertFalse(CloseClassifier.undecidedUntilDescriptorCloses(pending, TAKEN | TcpStates.CLOSE));
+      assertTrue(
+          CloseClassifier.undecidedUntilDescriptorCloses(pending, TAKEN | TcpStates.FIN_WAIT1));
     }
 
     @Test
@@ -295,6 +313,59 @@ class CloseClassifierTest {
       } finally {
         c[0].close();
         c[1].close();
+      }
+    }
+
+    /**
+     * A selector-registered channel's close sends our FIN with a shutdown and closes the descriptor
+     * later: with data unread, that close resets the connection unless the peer's FIN came in
+     * between (the kernel then holds the TIME_WAIT apart from the socket).
+     */
+    @Test
+    void unreadDataAfterOurFinResetsOnlyIfThePeersFinHasNotComeWhenTheDescriptorCloses()
+        throws Throwable {
+      assumeTrue(JdkSockets.kernelTellsPeerFin(), "TCP_INFO is Linux's");
+      assumeTrue(KernelTcpTable.available(), "needs /proc/net/tcp");
+      for (boolean peerFinFirst : new boolean[] {true, false}) {
+        SocketChannel[] c = connection();
+        try {
+          c[1].write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+          awaitPeer(c[0], DATA_PENDING);
+          int before = before(c[0]);
+          c[0].shutdownOutput();
+          int after = CloseClassifier.stateAfter(sockets, fd(c[0]));
+          assertTrue(CloseClassifier.undecidedUntilDescriptorCloses(before, after));
+          assertEquals(CloseKind.ABORTIVE, CloseClassifier.atClose(before, after, null));
+          if (peerFinFirst) {
+            assertEquals(-1, c[1].read(ByteBuffer.allocate(1)));
+            c[1].close();
+            awaitState(c[0], TcpStates.CLOSE);
+          }
+          Tuple tuple =
+              Tuple.of(
+                  (InetSocketAddress) c[0].getLocalAddress(),
+                  (InetSocketAddress) c[0].getRemoteAddress());
+          CloseKind kind =
+              CloseClassifier.atDescriptorClose(CloseClassifier.probe(sockets, fd(c[0]), false));
+          c[0].close();
+
+          assertEquals(peerFinFirst ? CloseKind.ACTIVE : CloseKind.ABORTIVE, kind);
+          assertEquals(
+              peerFinFirst,
+              KernelTcpTable.read().inTimeWait(tuple),
+              "the kernel holds the client's TIME_WAIT exactly when the verdict is active");
+        } finally {
+          c[0].close();
+          c[1].close();
+        }
+      }
+    }
+
+    private void awaitState(SocketChannel channel, int state) throws Throwable {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (sockets.tcpState(fd(channel)) != state) {
+        assertTrue(System.nanoTime() < deadline, "never reached state " + state);
+        Thread.sleep(1);
       }
     }
 
