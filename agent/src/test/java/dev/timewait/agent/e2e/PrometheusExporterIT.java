@@ -229,6 +229,7 @@ class PrometheusExporterIT {
           "timewait_site_closes_total",
           "timewait_site_estimated_closes_total",
           "timewait_sites_sampled_out_total",
+          "timewait_resets_after_fin_total",
           "timewait_endpoint_active_closes_total",
           "timewait_close_wait_connections",
           "timewait_tracked_connections",

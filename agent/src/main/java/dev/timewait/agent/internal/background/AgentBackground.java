@@ -214,6 +214,9 @@ public final class AgentBackground implements Runnable {
     }
     try {
       Parts p = parts();
+      if (p.host != null) {
+        p.host.lookForLateResets();
+      }
       runPeriodic(p);
       writeSnapshot(p);
     } catch (Throwable t) {

@@ -8,6 +8,7 @@ import dev.timewait.core.host.HostCollector;
 import dev.timewait.core.host.HostSample;
 import dev.timewait.core.host.IpAddresses;
 import dev.timewait.core.host.ServerTimeWaitGroup;
+import dev.timewait.core.host.TcpCounters;
 import dev.timewait.core.host.TcpState;
 import dev.timewait.core.match.MatchResult;
 import dev.timewait.core.match.SiteOwnership;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -43,11 +45,16 @@ public final class HostMonitor implements Runnable {
   /** Table samples start at least this many times the last one's duration apart. */
   static final int DUTY_CYCLE_FACTOR = 10;
 
+  /** How long the exit waits for a sample in progress before it leaves the late resets alone. */
+  static final long EXIT_WAIT_MILLIS = 500;
+
   private final Supplier<HostCollector> collectorFactory;
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final long counterMillis;
   private final long tableMillis;
+  private final LateResets lateResets = new LateResets();
+  private final ReentrantLock sampling = new ReentrantLock();
   private volatile State state = new State(null, null, 0);
   private volatile boolean stopped;
   private HostCollector collector;
@@ -108,17 +115,29 @@ public final class HostMonitor implements Runnable {
       return;
     }
     long nextTable = 0;
+    long earliestTable = 0;
     while (!stopped) {
       try {
         long now = System.currentTimeMillis();
-        if (now >= nextTable) {
-          long started = System.nanoTime();
-          sampleTable(now);
-          long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          nextTable = now + Math.max(tableMillis, took * DUTY_CYCLE_FACTOR);
-        } else {
-          State s = state;
-          state = new State(collector().sampleCounters(), s.match, s.tableMillis);
+        sampling.lockInterruptibly();
+        try {
+          boolean table = now >= nextTable;
+          if (!table) {
+            HostSample counters = collector().sampleCounters();
+            State s = state;
+            state = new State(counters, s.match, s.tableMillis);
+            // the kernel reset closed sockets: read the table now, within the duty cycle
+            table = now >= earliestTable && lateResets.due(counters.counters());
+          }
+          if (table) {
+            long started = System.nanoTime();
+            sampleTable(now);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            nextTable = now + Math.max(tableMillis, took * DUTY_CYCLE_FACTOR);
+            earliestTable = now + took * DUTY_CYCLE_FACTOR;
+          }
+        } finally {
+          sampling.unlock();
         }
         long wait = Math.max(1, nextTable - System.currentTimeMillis());
         TimeUnit.MILLISECONDS.sleep(Math.min(counterMillis, wait));
@@ -142,16 +161,47 @@ public final class HostMonitor implements Runnable {
     return collector;
   }
 
-  /** Samples the table now and matches it with the recent active closes (also used by tests). */
+  /**
+   * Samples the table now, matches it with the recent active closes and counts those the kernel
+   * reset after their FIN ({@link LateResets}); also used by tests. The caller holds {@link
+   * #sampling}.
+   */
   void sampleTable(long now) {
-    List<RecentClose> recent = recorder.recentCloses(now);
+    long countedAt = System.currentTimeMillis();
+    TcpCounters before = collector().sampleCounters().counters();
+    List<RecentClose> recent = recorder.recentCloses(countedAt);
     long started = System.nanoTime();
     MatchResult match =
         new TimeWaitMatcher(collector())
             .match(recent, recorder.recentOverflow(), Instant.ofEpochMilli(now));
     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    lateResets.judge(recorder, recent, match.sample().table(), before, countedAt);
     match = withoutWatchedPairs(match);
     state = new State(match.sample(), match, took);
+  }
+
+  /**
+   * The JVM exits: counts the closes reset after their FIN since the last table sample, when the
+   * kernel reset any, unless the host thread is in the middle of a sample.
+   */
+  public void lookForLateResets() {
+    try {
+      if (!sampling.tryLock(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      if (lateResets.due(collector().sampleCounters().counters())) {
+        sampleTable(System.currentTimeMillis());
+      }
+    } catch (RuntimeException e) {
+      errors.record("host sample at exit", e);
+    } finally {
+      sampling.unlock();
+    }
   }
 
   /**
@@ -161,7 +211,7 @@ public final class HostMonitor implements Runnable {
   static MatchResult withoutWatchedPairs(MatchResult m) {
     HostSample s = m.sample();
     ConnectionTable t = s == null ? null : s.table();
-    if (t == null || t.watchedInTimeWait().isEmpty()) {
+    if (t == null || (t.watchedInTimeWait().isEmpty() && t.watchedHeld().isEmpty())) {
       return m;
     }
     ConnectionTable lean =
@@ -172,7 +222,10 @@ public final class HostMonitor implements Runnable {
             t.serverGroups(),
             t.remaining(),
             t.malformedLines(),
-            Set.of());
+            Set.of(),
+            t.reuseAfterMillis(),
+            Set.of(),
+            t.complete());
     HostSample leanSample =
         new HostSample(
             s.takenAt(),

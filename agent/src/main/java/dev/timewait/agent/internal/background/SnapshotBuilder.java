@@ -93,7 +93,8 @@ public final class SnapshotBuilder {
         recorder.total(CloseKind.ACTIVE),
         recorder.total(CloseKind.PASSIVE),
         recorder.total(CloseKind.ABORTIVE),
-        byRole);
+        byRole,
+        recorder.resetAfterFin());
   }
 
   private List<SiteStats> sites() {
@@ -103,7 +104,10 @@ public final class SnapshotBuilder {
     for (SiteCounters row : rows) {
       List<SiteEndpoint> endpoints = new ArrayList<>();
       for (Map.Entry<InetSocketAddress, LongAdder> e : row.activeByEndpoint.entrySet()) {
-        endpoints.add(new SiteEndpoint(endpoint(e.getKey()), e.getValue().sum()));
+        long active = e.getValue().sum();
+        if (active > 0) { // 0: its closes were all reset after their FIN
+          endpoints.add(new SiteEndpoint(endpoint(e.getKey()), active));
+        }
       }
       if (row.otherEndpoints.sum() > 0) {
         endpoints.add(new SiteEndpoint(EndpointStats.OTHER_ENDPOINTS, row.otherEndpoints.sum()));

@@ -94,6 +94,11 @@ public final class ClosesBean implements ClosesMXBean {
   }
 
   @Override
+  public long getResetAfterFin() {
+    return recorder.resetAfterFin();
+  }
+
+  @Override
   public Map<String, Long> getActiveClosesBySite() {
     Map<String, Long> out = new TreeMap<>();
     for (SiteCounters row : recorder.sites()) {

@@ -32,6 +32,11 @@ public interface ClosesMXBean {
   long getSitesSampledOut();
 
   @Description(
+      "Abortive closes that sent their FIN first and that the kernel then reset with no TIME_WAIT"
+          + " (the peer's data came after the close); counted active until the agent saw them gone")
+  long getResetAfterFin();
+
+  @Description(
       "Active closes by close site (the first application frame of the closing thread); sites"
           + " without one are left out")
   Map<String, Long> getActiveClosesBySite();

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 /**
  * Adds up classified closes: totals by kind and role, site rows, remote endpoints, and the recent
@@ -29,6 +30,7 @@ public class CloseRecorder {
   private final SiteCounters[] otherSites = new SiteCounters[Role.values().length];
   private final SiteCounters[] notSampled = new SiteCounters[Role.values().length];
   private final LongAdder sampledOut = new LongAdder();
+  private final LongAdder resetAfterFin = new LongAdder();
   private final LongAdder siteOverflow = new LongAdder();
   private final ConcurrentHashMap<InetSocketAddress, EndpointCounters> endpoints =
       new ConcurrentHashMap<>();
@@ -109,8 +111,48 @@ public class CloseRecorder {
           intern(remoteAddresses, remote.getAddress(), MAX_REMOTE_ADDRESSES),
           remote.getPort(),
           row,
+          weight,
           now);
     }
+  }
+
+  /**
+   * Active closes made in the {@code withinMillis} before {@code before} that {@code gone} names
+   * were reset after their FIN: each is taken out of the recent closes and counted abortive instead
+   * of active, in the totals, its endpoint and its site row. The caller knows that the kernel reset
+   * some closed socket, and {@code gone} answers from a complete table read after {@code before}.
+   *
+   * @return how many closes were counted again
+   */
+  public int resetAfterFin(Predicate<SocketPair> gone, long before, long withinMillis) {
+    int moved = 0;
+    for (RecentActiveCloses.Entry e : recent.within(before)) {
+      if (e.at >= before
+          || before - e.at > withinMillis
+          || !gone.test(pair(e))
+          || !recent.remove(e)) {
+        continue;
+      }
+      Role role = e.site.role;
+      totals[role.ordinal()][CloseKind.ACTIVE.ordinal()].decrement();
+      totals[role.ordinal()][CloseKind.ABORTIVE.ordinal()].increment();
+      InetSocketAddress remote = new InetSocketAddress(e.remote, e.remotePort);
+      InetSocketAddress peer = role == Role.SERVER ? anyPort(remote) : remote;
+      EndpointCounters endpoint = endpoint(peer);
+      endpoint.byKind[CloseKind.ACTIVE.ordinal()].decrement();
+      endpoint.byKind[CloseKind.ABORTIVE.ordinal()].increment();
+      if (e.weight > 0) {
+        e.site.activeBecameAbortive(endpoint.remote != null ? endpoint.remote : peer, e.weight);
+      }
+      moved++;
+    }
+    resetAfterFin.add(moved);
+    return moved;
+  }
+
+  /** Closes counted active at their FIN and abortive since (see {@link #resetAfterFin}). */
+  public long resetAfterFin() {
+    return resetAfterFin.sum();
   }
 
   /** A close of the agent's own or the JMX connector's sockets. */
@@ -192,17 +234,21 @@ public class CloseRecorder {
     for (RecentActiveCloses.Entry e : entries) {
       out.add(
           new RecentClose(
-              new SocketPair(
-                  IpAddresses.format(e.local.getAddress()),
-                  e.localPort,
-                  IpAddresses.format(e.remote.getAddress()),
-                  e.remotePort),
+              pair(e),
               Instant.ofEpochMilli(e.at),
               e.site.closeSite.frame,
               e.site.openSite.frame,
               e.site.role));
     }
     return out;
+  }
+
+  private static SocketPair pair(RecentActiveCloses.Entry e) {
+    return new SocketPair(
+        IpAddresses.format(e.local.getAddress()),
+        e.localPort,
+        IpAddresses.format(e.remote.getAddress()),
+        e.remotePort);
   }
 
   private SiteCounters siteRow(CodeSite closeSite, CodeSite openSite, Role role) {

@@ -32,10 +32,10 @@ final class RecentActiveCloses {
   static final double HEAP_SHARE = 0.02;
 
   /**
-   * Heap bytes per slot: three longs and three compressed references. Without compressed references
-   * (heaps of 32 GB and more) a slot takes 48, and the heap cap never binds there.
+   * Heap bytes per slot: three longs, an int and three compressed references. Without compressed
+   * references (heaps of 32 GB and more) a slot takes 52, and the heap cap never binds there.
    */
-  static final int SLOT_BYTES = 36;
+  static final int SLOT_BYTES = 40;
 
   private static final VarHandle STAMPS = MethodHandles.arrayElementVarHandle(long[].class);
   private static final VarHandle RING;
@@ -79,6 +79,7 @@ final class RecentActiveCloses {
       InetAddress remote,
       int remotePort,
       SiteCounters row,
+      int weight,
       long now) {
     long seq = next.getAndIncrement() + 1;
     Ring r = ring;
@@ -117,7 +118,16 @@ final class RecentActiveCloses {
     r.localAddress[i] = local;
     r.remoteAddress[i] = remote;
     r.site[i] = row;
+    r.weight[i] = weight;
     STAMPS.setRelease(r.stamps, i, seq);
+  }
+
+  /**
+   * Takes {@code e} out of the ring, so that it is matched no more; false when it had already left
+   * (overwritten, released or removed before), and then it must not be counted again.
+   */
+  boolean remove(Entry e) {
+    return STAMPS.compareAndSet(e.ring.stamps, e.index, e.seq, 0L);
   }
 
   /** The first ring, made by whichever writer comes first. */
@@ -219,6 +229,7 @@ final class RecentActiveCloses {
     final InetAddress[] localAddress;
     final InetAddress[] remoteAddress;
     final SiteCounters[] site;
+    final int[] weight;
     volatile Ring older;
 
     Ring(int size, Ring older, long since) {
@@ -231,6 +242,7 @@ final class RecentActiveCloses {
       localAddress = new InetAddress[size];
       remoteAddress = new InetAddress[size];
       site = new SiteCounters[size];
+      weight = new int[size];
     }
 
     int size() {
@@ -260,13 +272,16 @@ final class RecentActiveCloses {
         }
         Entry e =
             new Entry(
+                this,
+                i,
                 seq,
                 localAddress[i],
                 (int) (ports[i] >>> 32),
                 remoteAddress[i],
                 (int) ports[i],
                 at[i],
-                site[i]);
+                site[i],
+                weight[i]);
         if ((long) STAMPS.getAcquire(stamps, i) == seq && now - e.at < WINDOW_MILLIS) {
           out.add(e);
         }
@@ -276,6 +291,8 @@ final class RecentActiveCloses {
 
   /** One recorded active close. */
   static final class Entry {
+    private final Ring ring;
+    private final int index;
     final long seq;
     final InetAddress local;
     final int localPort;
@@ -283,15 +300,21 @@ final class RecentActiveCloses {
     final int remotePort;
     final long at;
     final SiteCounters site;
+    final int weight;
 
-    Entry(
+    private Entry(
+        Ring ring,
+        int index,
         long seq,
         InetAddress local,
         int localPort,
         InetAddress remote,
         int remotePort,
         long at,
-        SiteCounters s) {
+        SiteCounters s,
+        int weight) {
+      this.ring = ring;
+      this.index = index;
       this.seq = seq;
       this.local = local;
       this.localPort = localPort;
@@ -299,6 +322,7 @@ final class RecentActiveCloses {
       this.remotePort = remotePort;
       this.at = at;
       this.site = s;
+      this.weight = weight;
     }
   }
 }

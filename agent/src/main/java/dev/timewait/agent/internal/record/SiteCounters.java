@@ -51,6 +51,17 @@ public final class SiteCounters {
     counter.add(weight);
   }
 
+  /**
+   * A close counted active with {@code weight} that the kernel reset after its FIN: abortive now.
+   * Its destination loses it from the active counts (or from {@link #otherEndpoints}).
+   */
+  void activeBecameAbortive(InetSocketAddress remote, int weight) {
+    byKind[CloseKind.ACTIVE.ordinal()].add(-weight);
+    byKind[CloseKind.ABORTIVE.ordinal()].add(weight);
+    LongAdder counter = remote == null ? null : activeByEndpoint.get(remote);
+    (counter != null ? counter : otherEndpoints).add(-weight);
+  }
+
   /** How many of the row's counted closes are estimated from sampled connections' weights. */
   public long estimated() {
     return estimated.sum();

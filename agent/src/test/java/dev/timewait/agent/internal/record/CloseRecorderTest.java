@@ -101,4 +101,54 @@ class CloseRecorderTest {
     assertEquals(80_000, all);
     assertEquals(26_672, recorder.total(Role.CLIENT, CloseKind.ACTIVE));
   }
+
+  @Test
+  void aCloseResetAfterItsFinCountsAbortiveEverywhereOnce() {
+    CloseRecorder recorder = new CloseRecorder(10, 10, 1024);
+    CodeSite client = site("C.call(C.java:1)");
+    CodeSite server = site("S.serve(S.java:1)");
+    recorder.record(
+        client, client, Role.CLIENT, CloseKind.ACTIVE, remote(40001), remote(80), 1_000);
+    recorder.record(
+        client, client, Role.CLIENT, CloseKind.ACTIVE, remote(40002), remote(80), 1_000);
+    recorder.record(
+        client, client, Role.CLIENT, CloseKind.ACTIVE, remote(40003), remote(80), 1_000, 4);
+    recorder.record(
+        server, server, Role.SERVER, CloseKind.ACTIVE, remote(80), remote(40004), 1_000);
+    // closed after the table was read: not judged, whatever the predicate says
+    recorder.record(
+        client, client, Role.CLIENT, CloseKind.ACTIVE, remote(40005), remote(80), 2_000);
+    java.util.Set<Integer> reset = java.util.Set.of(40001, 40003, 80, 40005);
+
+    int moved = recorder.resetAfterFin(pair -> reset.contains(pair.localPort()), 2_000, 45_000);
+
+    assertEquals(3, moved, "40001, 40003 (weight 4) and the server's close of 40004");
+    assertEquals(3, recorder.resetAfterFin());
+    assertEquals(2, recorder.total(Role.CLIENT, CloseKind.ACTIVE), "40002 and 40005");
+    assertEquals(2, recorder.total(Role.CLIENT, CloseKind.ABORTIVE));
+    assertEquals(0, recorder.total(Role.SERVER, CloseKind.ACTIVE));
+    assertEquals(1, recorder.total(Role.SERVER, CloseKind.ABORTIVE));
+    SiteCounters row =
+        recorder.sites().stream().filter(r -> r.role == Role.CLIENT).findFirst().orElseThrow();
+    assertEquals(2, row.count(CloseKind.ACTIVE), "the site row moves each close's weight");
+    assertEquals(5, row.count(CloseKind.ABORTIVE));
+    assertEquals(2, row.activeByEndpoint.get(remote(80)).sum());
+    CloseRecorder.EndpointCounters to80 =
+        recorder.endpoints().stream()
+            .filter(e -> remote(80).equals(e.remote))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(2, to80.count(CloseKind.ACTIVE));
+    assertEquals(2, to80.count(CloseKind.ABORTIVE));
+    assertEquals(
+        List.of(40002, 40005),
+        recorder.recentCloses(2_000).stream().map(c -> c.pair().localPort()).toList(),
+        "the reset closes are no longer awaited in TIME_WAIT");
+
+    assertEquals(
+        1,
+        recorder.resetAfterFin(pair -> reset.contains(pair.localPort()), 3_000, 45_000),
+        "a second look counts only 40005, now older than the table read");
+    assertEquals(0, recorder.resetAfterFin(pair -> true, 50_000, 45_000), "older than 45 s");
+  }
 }

@@ -24,9 +24,9 @@ class RecentActiveClosesTest {
   @Test
   void keepsOnlyTheLastSixtySeconds() {
     RecentActiveCloses recent = new RecentActiveCloses(64, LARGE_HEAP);
-    recent.add(LOOPBACK, 40001, LOOPBACK, 80, row, 1_000);
-    recent.add(LOOPBACK, 40002, LOOPBACK, 80, row, 50_000);
-    recent.add(LOOPBACK, 40003, LOOPBACK, 80, row, 70_000);
+    recent.add(LOOPBACK, 40001, LOOPBACK, 80, row, 1, 1_000);
+    recent.add(LOOPBACK, 40002, LOOPBACK, 80, row, 1, 50_000);
+    recent.add(LOOPBACK, 40003, LOOPBACK, 80, row, 1, 70_000);
     List<RecentActiveCloses.Entry> within = recent.within(70_500);
     assertEquals(2, within.size());
     assertEquals(40002, within.get(0).localPort);
@@ -39,7 +39,7 @@ class RecentActiveClosesTest {
   void countsEntriesOverwrittenWhileStillInTheWindow() {
     RecentActiveCloses recent = new RecentActiveCloses(16, LARGE_HEAP);
     for (int i = 0; i < 40; i++) {
-      recent.add(LOOPBACK, 40000 + i, LOOPBACK, 80, row, 1_000 + i);
+      recent.add(LOOPBACK, 40000 + i, LOOPBACK, 80, row, 1, 1_000 + i);
     }
     assertEquals(16, recent.within(2_000).size());
     assertEquals(24, recent.overflow());
@@ -51,7 +51,7 @@ class RecentActiveClosesTest {
     RecentActiveCloses recent = new RecentActiveCloses(131072, LARGE_HEAP);
     assertEquals(0, recent.slots());
     assertEquals(List.of(), recent.within(1_000));
-    recent.add(LOOPBACK, 40000, LOOPBACK, 80, row, 1_000);
+    recent.add(LOOPBACK, 40000, LOOPBACK, 80, row, 1, 1_000);
     assertEquals(RecentActiveCloses.FIRST_SLOTS, recent.slots());
   }
 
@@ -60,7 +60,7 @@ class RecentActiveClosesTest {
     RecentActiveCloses recent = new RecentActiveCloses(131072, LARGE_HEAP);
     int closes = 10_000;
     for (int i = 0; i < closes; i++) {
-      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1_000);
+      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1, 1_000);
     }
     List<RecentActiveCloses.Entry> within = recent.within(1_500);
     assertEquals(closes, within.size());
@@ -79,7 +79,7 @@ class RecentActiveClosesTest {
     RecentActiveCloses recent = new RecentActiveCloses(131072, LARGE_HEAP);
     // one close every 100 ms for an hour: at most 600 in any 60 s window
     for (int i = 0; i < 36_000; i++) {
-      recent.add(LOOPBACK, i & 0xffff, LOOPBACK, 80, row, i * 100L);
+      recent.add(LOOPBACK, i & 0xffff, LOOPBACK, 80, row, 1, i * 100L);
     }
     assertEquals(RecentActiveCloses.FIRST_SLOTS, recent.slots());
     assertEquals(0, recent.overflow());
@@ -92,7 +92,7 @@ class RecentActiveClosesTest {
     RecentActiveCloses recent = new RecentActiveCloses(131072, heap);
     int closes = 20_000;
     for (int i = 0; i < closes; i++) {
-      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1_000);
+      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1, 1_000);
     }
     // 2 % of 16 MB at 36 bytes a slot: 9,320, rounded down to a power of two
     assertEquals(8192, recent.ceiling());
@@ -108,7 +108,7 @@ class RecentActiveClosesTest {
   void givesTheMemoryBackWhenReleasedAndGrowsBackToHalf() {
     RecentActiveCloses recent = new RecentActiveCloses(131072, LARGE_HEAP);
     for (int i = 0; i < 5_000; i++) {
-      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1_000);
+      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1, 1_000);
     }
     assertEquals(0, recent.overflow());
 
@@ -119,7 +119,7 @@ class RecentActiveClosesTest {
     assertEquals(2048, recent.ceiling(), "half of the 4096 slots it had grown to");
 
     for (int i = 0; i < 10_000; i++) {
-      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 3_000);
+      recent.add(LOOPBACK, i, LOOPBACK, 80, row, 1, 3_000);
     }
     assertEquals(10_000, recent.within(3_000).size() + recent.overflow() - 5_000);
     recent.within(3_000 + RecentActiveCloses.WINDOW_MILLIS);
@@ -144,7 +144,7 @@ class RecentActiveClosesTest {
                   return;
                 }
                 for (int i = 0; i < each; i++) {
-                  recent.add(LOOPBACK, base + i, LOOPBACK, 80, row, 1_000);
+                  recent.add(LOOPBACK, base + i, LOOPBACK, 80, row, 1, 1_000);
                 }
               });
       w.start();
