@@ -54,7 +54,10 @@ class CloseClassificationIT {
           new Expected("passiveWithFinUnread", "passive", Side.SERVER),
           new Expected("shutdownOutputThenEof", "active", Side.CLIENT),
           new Expected("lingerZero", "abortive", Side.NONE),
-          new Expected("interruptClose", "active", Side.CLIENT));
+          new Expected("interruptClose", "active", Side.CLIENT),
+          new Expected("selectorUnreadThenPeerFin", "active", Side.CLIENT),
+          new Expected("selectorUnreadReset", "abortive", Side.NONE),
+          new Expected("lateDataAfterFin", "abortive", Side.NONE));
 
   static Stream<Arguments> runs() {
     List<Arguments> runs = new ArrayList<>();
@@ -132,6 +135,10 @@ class CloseClassificationIT {
     assertEquals(CASES.size() - 3, byRole.get("SERVER").get("passive").asLong());
     assertEquals(0, byRole.get("UNKNOWN").get("active").asLong());
     assertEquals(clientActive + 3, snap.get("recentActiveCloses").size());
+    assertEquals(
+        1,
+        snap.get("totals").get("resetAfterFin").asLong(),
+        "lateDataAfterFin: active at its FIN, abortive once the kernel had dropped its 4-tuple");
   }
 
   /**

@@ -56,6 +56,10 @@ public final class CloseScenarios {
     scenarios.shutdownOutputThenEof();
     scenarios.lingerZero();
     scenarios.interruptClose();
+    scenarios.selectorUnreadThenPeerFin();
+    scenarios.selectorUnreadReset();
+    awaitFirstTableSample();
+    scenarios.lateDataAfterFin();
     System.out.println("done");
   }
 
@@ -262,7 +266,131 @@ public final class CloseScenarios {
     }
   }
 
+  // ---- data left unread or arriving after our FIN ----
+
+  /**
+   * A registered channel closes with the server's bytes unread: its FIN leaves at once, its
+   * descriptor closes at the selector's next turn. The server's FIN comes in between, so that close
+   * sends nothing and the client keeps TIME_WAIT.
+   */
+  void selectorUnreadThenPeerFin() throws Exception {
+    try (ServerSocket server = listen();
+        Selector selector = Selector.open()) {
+      CompletableFuture<Void> peer = serve(server, CloseScenarios::writeThenReadToEofThenClose);
+      SocketChannel client = SocketChannel.open();
+      client.configureBlocking(false);
+      client.connect(new InetSocketAddress(host, server.getLocalPort()));
+      awaitByte(client, selector);
+      report("selectorUnreadThenPeerFin", client.getLocalAddress(), server);
+      client.close();
+      peer.get(10, TimeUnit.SECONDS);
+      Thread.sleep(100); // the server's FIN has come in
+      selector.selectNow();
+    }
+  }
+
+  /** The same, but the descriptor closes before the server's FIN: the close resets. */
+  void selectorUnreadReset() throws Exception {
+    CompletableFuture<Void> descriptorClosed = new CompletableFuture<>();
+    try (ServerSocket server = listen();
+        Selector selector = Selector.open()) {
+      CompletableFuture<Void> peer =
+          serve(
+              server,
+              accepted -> {
+                accepted.getOutputStream().write(1);
+                try {
+                  readToEof(accepted.getInputStream());
+                  descriptorClosed.get(10, TimeUnit.SECONDS);
+                  Thread.sleep(100); // the reset has come in
+                } catch (IOException reset) {
+                  // the client's reset
+                } catch (Exception e) {
+                  throw new IOException(e);
+                }
+                accepted.close();
+              });
+      SocketChannel client = SocketChannel.open();
+      client.configureBlocking(false);
+      client.connect(new InetSocketAddress(host, server.getLocalPort()));
+      awaitByte(client, selector);
+      report("selectorUnreadReset", client.getLocalAddress(), server);
+      client.close();
+      Thread.sleep(100); // our FIN is acknowledged: FIN_WAIT2 with the byte unread
+      selector.selectNow();
+      descriptorClosed.complete(null);
+      peer.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * The client closes first with nothing unread, then the server still writes: the client's kernel
+   * answers the data with a reset and drops the socket, with no TIME_WAIT.
+   */
+  void lateDataAfterFin() throws Exception {
+    try (ServerSocket server = listen()) {
+      CompletableFuture<Void> peer =
+          serve(
+              server,
+              accepted -> {
+                readToEof(accepted.getInputStream());
+                accepted.getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
+                try {
+                  Thread.sleep(100); // the reset has come in
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                accepted.close();
+              });
+      Socket client = new Socket(host, server.getLocalPort());
+      report("lateDataAfterFin", client.getLocalSocketAddress(), server);
+      client.close();
+      peer.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Registers a connecting non-blocking {@code client} with {@code selector} and waits until it is
+   * connected and the server's byte has come in, unread.
+   */
+  private static void awaitByte(SocketChannel client, Selector selector) throws IOException {
+    SelectionKey key = client.register(selector, SelectionKey.OP_CONNECT);
+    while (!client.finishConnect()) {
+      selector.select(100);
+    }
+    key.interestOps(SelectionKey.OP_READ);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(selector.select(100) > 0 && key.isReadable())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the server's byte never came");
+      }
+    }
+    selector.selectedKeys().clear();
+  }
+
+  /**
+   * Waits until the agent has read the host's table once: a reset after our FIN is judged against
+   * the kernel's counters from then on.
+   */
+  private static void awaitFirstTableSample() throws Exception {
+    ObjectName host = new ObjectName("dev.timewait:type=Host");
+    javax.management.MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!beans.isRegistered(host) || beans.getAttribute(host, "LastTableSampleMillis") == null) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the agent read no host table within 30 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
   // ---- the peer's side ----
+
+  private static void writeThenReadToEofThenClose(Socket accepted) throws IOException {
+    accepted.getOutputStream().write(1);
+    readToEof(accepted.getInputStream());
+    accepted.close();
+  }
 
   private static volatile java.net.SocketAddress lastHttpPeer;
 
