@@ -15,13 +15,6 @@ import java.util.Map;
 final class StackCases {
   private static final String APP = "com.example.stacks.";
 
-  private static final String RESET =
-      "a FIN that the peer's late data turns into a reset is judged at the FIN (item 2)";
-  private static final String RACE =
-      "Terminate, then close: the verdict is taken before the FIN leaves, a race with the server's"
-          + " own close (item 2)";
-  private static final String LIBRARY_FRAME =
-      "a library's frame is named, not the application's (item 3)";
   private static final String HANDOFF =
       "connect and close run on the library's event loop, with no application frame; Netty's"
           + " frames, relocated or not, are named (items 3, 4)";
@@ -91,34 +84,14 @@ final class StackCases {
             "grpc.GrpcClient",
             Map.of(CLIENT, List.of(APP + "grpc.GrpcClient.call"), SERVER, grpcServer),
             17,
-            Map.of(
-                Check.RECALL,
-                RESET,
-                Check.PRECISION,
-                RESET,
-                Check.PASSIVE,
-                RESET,
-                Check.ABORTIVE,
-                RESET,
-                Check.NAMED,
-                HANDOFF)),
+            Map.of(Check.NAMED, HANDOFF)),
         inJvm(
             "grpc-nio",
             "gRPC-java 1.85 on its relocated NIO transport, a channel per call",
             "grpc.GrpcNioClient",
             Map.of(CLIENT, List.of(APP + "grpc.GrpcNioClient.call"), SERVER, grpcServer),
             17,
-            Map.of(
-                Check.RECALL,
-                RESET,
-                Check.PRECISION,
-                RESET,
-                Check.PASSIVE,
-                RESET,
-                Check.ABORTIVE,
-                RESET,
-                Check.NAMED,
-                HANDOFF)),
+            Map.of(Check.NAMED, HANDOFF)),
         external(
             "pgjdbc",
             "PostgreSQL JDBC 42.7, a connection per query (PostgreSQL 15)",
@@ -126,15 +99,7 @@ final class StackCases {
             null,
             StackCase.Server.POSTGRES,
             List.of(APP + "jdbc.PgClient.query"),
-            Map.of(
-                Check.RECALL,
-                RACE,
-                Check.PRECISION,
-                RACE,
-                Check.PASSIVE,
-                RACE,
-                Check.NAMED,
-                LIBRARY_FRAME)),
+            Map.of()),
         external(
             "jedis",
             "Jedis 8, a client per call (redis-server 7)",
@@ -217,15 +182,7 @@ final class StackCases {
             "pgjdbc",
             StackCase.Server.POSTGRES,
             List.of(APP + "jdbc.PgClient.query"),
-            Map.of(
-                Check.RECALL,
-                RACE,
-                Check.PRECISION,
-                RACE,
-                Check.PASSIVE,
-                RACE,
-                Check.NAMED,
-                LIBRARY_FRAME)));
+            Map.of()));
   }
 
   private static StackCase inJvm(
