@@ -70,6 +70,14 @@ public final class CloseBridge {
   /** A listening socket was bound, or began to listen. */
   public static final int LISTENING = 21;
 
+  /**
+   * A task is handed to a library's executor: it carries the site the submitting thread works for.
+   */
+  public static final int TASK_SUBMITTED = 22;
+
+  /** A library's executor starts a task. */
+  public static final int TASK_BEGIN = 23;
+
   /** This JVM connected. */
   public static final int CLIENT = 1;
 
@@ -185,6 +193,16 @@ public final class CloseBridge {
   /** Returns the token for {@link #contextEnd}. */
   public static Object contextBegin(Object carrier) {
     return dispatch(CONTEXT_BEGIN, carrier, -1, 0);
+  }
+
+  /** {@code task} was queued on a library's executor (Netty's event loops). */
+  public static void taskSubmitted(Object task) {
+    dispatch(TASK_SUBMITTED, task, -1, 0);
+  }
+
+  /** Returns the token for {@link #contextEnd}: null unless the task carries a site. */
+  public static Object taskBegin(Object task) {
+    return dispatch(TASK_BEGIN, task, -1, 0);
   }
 
   public static void contextEnd(Object token) {

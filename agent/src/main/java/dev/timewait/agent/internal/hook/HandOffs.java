@@ -13,7 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * library thread works for such an object, the site is this thread's <em>context</em>: an open or
  * close with no application frame of its own is named after it.
  *
- * <p>Keys are weak: an object the library dropped is forgotten with its entry; the table is
+ * <p>A context travels with the tasks a thread hands to a library's executor while it has one
+ * (Netty's event loops: a server bound on its boss loop, a channel registered from a task), so that
+ * work two hand-offs away still names the application code. Only a thread with a context pays for
+ * it: the executor's other tasks cost a thread-local read when queued and an emptiness check when
+ * run.
+ *
+ * <p>Keys are weak: an object the library dropped is forgotten with its entry; the tables are
  * bounded.
  */
 final class HandOffs {
@@ -23,6 +29,7 @@ final class HandOffs {
   private static final Object NO_CONTEXT = new Object();
 
   private final ConcurrentHashMap<Key, CodeSite> sites = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, CodeSite> tasks = new ConcurrentHashMap<>();
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private final ThreadLocal<CodeSite> context = new ThreadLocal<>();
 
@@ -42,6 +49,36 @@ final class HandOffs {
   /** This thread now works for {@code carrier}; returns the token for {@link #end}, or null. */
   Object begin(Object carrier) {
     CodeSite site = get(carrier);
+    if (site == null) {
+      return null;
+    }
+    CodeSite previous = context.get();
+    context.set(site);
+    return previous == null ? NO_CONTEXT : previous;
+  }
+
+  /** {@code task} is queued for a library thread: it carries this thread's context, if any. */
+  void carry(Object task) {
+    CodeSite site = context.get();
+    if (site == null) {
+      return;
+    }
+    expunge();
+    if (tasks.size() < MAX_CARRIERS) {
+      tasks.put(new Key(task, collected), site);
+    }
+  }
+
+  /**
+   * A library thread runs {@code task}: it works for the site the task carries until {@link #end};
+   * returns the token, or null when the task carries none (the common case, decided without a
+   * look-up while no task carries a site).
+   */
+  Object beginTask(Object task) {
+    if (tasks.isEmpty()) {
+      return null;
+    }
+    CodeSite site = tasks.remove(new Key(task, null));
     if (site == null) {
       return null;
     }
@@ -71,6 +108,7 @@ final class HandOffs {
     Object ref;
     while ((ref = collected.poll()) != null) {
       sites.remove(ref);
+      tasks.remove(ref);
     }
   }
 

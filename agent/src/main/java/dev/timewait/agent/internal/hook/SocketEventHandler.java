@@ -105,6 +105,11 @@ public final class SocketEventHandler implements CloseSink {
         case CloseBridge.CONTEXT_END:
           handOffs.end(subject);
           return null;
+        case CloseBridge.TASK_SUBMITTED:
+          handOffs.carry(subject);
+          return null;
+        case CloseBridge.TASK_BEGIN:
+          return handOffs.beginTask(subject);
         case CloseBridge.REQUEST_STARTED:
           requestStarted(subject);
           return null;

@@ -29,6 +29,11 @@ public interface LibraryInstrumentation {
         new NettySocketInstrumentation(),
         new NettyPipelineInstrumentation(),
         new NettyChannelInstrumentation(),
+        new NettyExecutorInstrumentation(),
+        new NettyTaskInstrumentation(),
+        GrpcNettyInstrumentation.transportFactory(),
+        GrpcNettyInstrumentation.clientTransport(),
+        GrpcNettyInstrumentation.server(),
         new OkHttpCallInstrumentation(),
         new OkHttpConnectPlanInstrumentation());
   }
