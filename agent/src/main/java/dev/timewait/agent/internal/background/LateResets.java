@@ -18,13 +18,17 @@ import java.util.Set;
  * When that counter has grown since the last look, the recent active closes that a complete table
  * read no longer holds in any state are counted abortive.
  *
- * <p>Not judged: closes older than {@link #WITHIN_MILLIS} (their TIME_WAIT may have ended), closes
- * made before TcpExt {@code TCPTimeWaitOverflow} last grew (the kernel then skips TIME_WAIT, which
- * looks the same), and any close when the counters or the table cannot be read whole.
+ * <p>Not judged: closes older than {@link #WITHIN_MILLIS} or than {@code tcp_fin_timeout} (their
+ * TIME_WAIT, or a FIN_WAIT2 whose peer never closed, may have ended), closes made before TcpExt
+ * {@code TCPTimeWaitOverflow} last grew (the kernel then skips TIME_WAIT, which looks the same),
+ * and any close when the counters or the table cannot be read whole.
  */
 final class LateResets {
-  /** Younger than TIME_WAIT's 60 s and the default {@code tcp_fin_timeout} of 60 s. */
-  static final long WITHIN_MILLIS = 45_000;
+  /** Younger than TIME_WAIT's 60 s, with room for the timers' slack. */
+  static final long WITHIN_MILLIS = 55_000;
+
+  /** Room left below {@code tcp_fin_timeout}, which ends an orphaned FIN_WAIT2. */
+  static final long FIN_TIMEOUT_SLACK_MILLIS = 2_000;
 
   private Long resetsSeen;
   private Long overflowSeen;
@@ -42,13 +46,16 @@ final class LateResets {
   /**
    * Looks at the closes of {@code recent}, watched in {@code table}, which was read after {@code
    * counters} (taken at {@code countedAt}); returns how many were counted abortive.
+   *
+   * @param finTimeoutSeconds {@code tcp_fin_timeout}, or null when unknown (60 s)
    */
   int judge(
       CloseRecorder recorder,
       List<RecentClose> recent,
       ConnectionTable table,
       TcpCounters counters,
-      long countedAt) {
+      long countedAt,
+      Long finTimeoutSeconds) {
     Long resets = counters == null ? null : counters.outRsts();
     Long overflow = counters == null ? null : counters.timeWaitOverflow();
     boolean due = due(counters);
@@ -68,6 +75,15 @@ final class LateResets {
       }
     }
     return recorder.resetAfterFin(
-        pair -> watched.contains(pair) && !table.holds(pair), countedAt, WITHIN_MILLIS);
+        pair -> watched.contains(pair) && !table.holds(pair), countedAt, window(finTimeoutSeconds));
+  }
+
+  /** How old a close may be to be judged. */
+  static long window(Long finTimeoutSeconds) {
+    if (finTimeoutSeconds == null) {
+      return WITHIN_MILLIS;
+    }
+    return Math.max(
+        0, Math.min(WITHIN_MILLIS, finTimeoutSeconds * 1000 - FIN_TIMEOUT_SLACK_MILLIS));
   }
 }

@@ -82,7 +82,7 @@ class LateResetsTest {
     close(40003, 1_000);
     ConnectionTable table = table(Set.of(pair(40001)), Set.of(pair(40002)), true);
 
-    assertEquals(1, resets.judge(recorder, recent(2_000), table, counters(7, 0), 2_000));
+    assertEquals(1, resets.judge(recorder, recent(2_000), table, counters(7, 0), 2_000, null));
     assertEquals(1, recorder.total(CloseKind.ABORTIVE), "40003 is in no state");
     assertEquals(2, recorder.total(CloseKind.ACTIVE), "TIME_WAIT and FIN_WAIT2 stay active");
 
@@ -92,12 +92,12 @@ class LateResetsTest {
 
   @Test
   void withoutANewResetNothingIsJudged() {
-    resets.judge(recorder, List.of(), table(Set.of(), Set.of(), true), counters(3, 0), 500);
+    resets.judge(recorder, List.of(), table(Set.of(), Set.of(), true), counters(3, 0), 500, null);
     close(40001, 1_000);
     assertEquals(
         0,
         resets.judge(
-            recorder, recent(2_000), table(Set.of(), Set.of(), true), counters(3, 0), 2_000),
+            recorder, recent(2_000), table(Set.of(), Set.of(), true), counters(3, 0), 2_000, null),
         "gone, but the kernel counted no reset: its TIME_WAIT ended some other way");
     assertEquals(1, recorder.total(CloseKind.ACTIVE));
   }
@@ -108,26 +108,45 @@ class LateResetsTest {
     assertEquals(
         0,
         resets.judge(
-            recorder, recent(2_000), table(Set.of(), Set.of(), false), counters(5, 0), 2_000));
+            recorder,
+            recent(2_000),
+            table(Set.of(), Set.of(), false),
+            counters(5, 0),
+            2_000,
+            null));
     assertEquals(1, recorder.total(CloseKind.ACTIVE));
   }
 
   @Test
   void closesBeforeATimeWaitOverflowAreNeverJudged() {
-    resets.judge(recorder, List.of(), table(Set.of(), Set.of(), true), counters(1, 0), 500);
+    resets.judge(recorder, List.of(), table(Set.of(), Set.of(), true), counters(1, 0), 500, null);
     close(40001, 1_000);
     assertEquals(
         0,
         resets.judge(
-            recorder, recent(2_000), table(Set.of(), Set.of(), true), counters(2, 1), 2_000),
+            recorder, recent(2_000), table(Set.of(), Set.of(), true), counters(2, 1), 2_000, null),
         "TCPTimeWaitOverflow grew: the kernel may have skipped TIME_WAIT");
     close(40002, 3_000);
     assertEquals(
         1,
         resets.judge(
-            recorder, recent(4_000), table(Set.of(), Set.of(), true), counters(3, 1), 4_000),
+            recorder, recent(4_000), table(Set.of(), Set.of(), true), counters(3, 1), 4_000, null),
         "only the close made after the overflow was seen");
     assertEquals(1, recorder.total(CloseKind.ACTIVE));
+  }
+
+  @Test
+  void closesOlderThanFinTimeoutAreNotJudged() {
+    assertEquals(LateResets.WITHIN_MILLIS, LateResets.window(null));
+    assertEquals(LateResets.WITHIN_MILLIS, LateResets.window(60L));
+    assertEquals(8_000, LateResets.window(10L), "an orphaned FIN_WAIT2 ends after 10 s");
+    close(40001, 1_000);
+    close(40002, 9_500);
+    assertEquals(
+        1,
+        resets.judge(
+            recorder, recent(10_000), table(Set.of(), Set.of(), true), counters(4, 0), 10_000, 10L),
+        "only the close younger than tcp_fin_timeout less its slack");
   }
 
   @Test
@@ -136,6 +155,8 @@ class LateResetsTest {
     TcpCounters unknown = TcpCounters.unknown();
     assertFalse(resets.due(unknown));
     assertEquals(
-        0, resets.judge(recorder, recent(2_000), table(Set.of(), Set.of(), true), unknown, 2_000));
+        0,
+        resets.judge(
+            recorder, recent(2_000), table(Set.of(), Set.of(), true), unknown, 2_000, null));
   }
 }
