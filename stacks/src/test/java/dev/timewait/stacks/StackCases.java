@@ -15,10 +15,6 @@ import java.util.Map;
 final class StackCases {
   private static final String APP = "com.example.stacks.";
 
-  private static final String HANDOFF =
-      "connect and close run on the library's event loop, with no application frame; Netty's"
-          + " frames, relocated or not, are named (items 3, 4)";
-
   private StackCases() {}
 
   static List<StackCase> all() {
@@ -84,14 +80,14 @@ final class StackCases {
             "grpc.GrpcClient",
             Map.of(CLIENT, List.of(APP + "grpc.GrpcClient.call"), SERVER, grpcServer),
             17,
-            Map.of(Check.NAMED, HANDOFF)),
+            Map.of()),
         inJvm(
             "grpc-nio",
             "gRPC-java 1.85 on its relocated NIO transport, a channel per call",
             "grpc.GrpcNioClient",
             Map.of(CLIENT, List.of(APP + "grpc.GrpcNioClient.call"), SERVER, grpcServer),
             17,
-            Map.of(Check.NAMED, HANDOFF)),
+            Map.of()),
         external(
             "pgjdbc",
             "PostgreSQL JDBC 42.7, a connection per query (PostgreSQL 15)",
