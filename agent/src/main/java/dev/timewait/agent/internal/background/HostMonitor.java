@@ -13,6 +13,7 @@ import dev.timewait.core.host.TcpState;
 import dev.timewait.core.match.MatchResult;
 import dev.timewait.core.match.SiteOwnership;
 import dev.timewait.core.match.TimeWaitMatcher;
+import dev.timewait.core.snapshot.CloseKind;
 import dev.timewait.core.snapshot.HostDestination;
 import dev.timewait.core.snapshot.HostMatch;
 import dev.timewait.core.snapshot.HostSection;
@@ -54,6 +55,9 @@ public final class HostMonitor implements Runnable {
 
   /** How long the exit waits for a sample in progress before it leaves the late resets alone. */
   static final long EXIT_WAIT_MILLIS = 500;
+
+  /** The most sockets for which the exit reads the table (about 15 ms of reading). */
+  static final long EXIT_MAX_SOCKETS = 20_000;
 
   private final Supplier<HostCollector> collectorFactory;
   private final CloseRecorder recorder;
@@ -196,7 +200,8 @@ public final class HostMonitor implements Runnable {
 
   /**
    * The JVM exits: counts the closes reset after their FIN since the last table sample, when the
-   * kernel reset any, unless the host thread is in the middle of a sample.
+   * kernel reset any, unless the host thread is in the middle of a sample, has taken none yet, no
+   * close was active, or the table is too large to read without holding up the exit.
    */
   public void lookForLateResets() {
     try {
@@ -208,7 +213,13 @@ public final class HostMonitor implements Runnable {
       return;
     }
     try {
-      if (lateResets.due(collector().sampleCounters().counters())) {
+      if (collector == null || recorder.total(CloseKind.ACTIVE) == 0) {
+        // no table sample yet (a JVM shorter than jmxDelay: reading the host now would hold up its
+        // exit by some 0.1 s), or nothing to judge
+        return;
+      }
+      TcpCounters counters = collector.sampleCounters().counters();
+      if (lateResets.due(counters) && smallEnoughForExit(counters)) {
         sampleTable(System.currentTimeMillis());
       }
     } catch (RuntimeException e) {
@@ -216,6 +227,13 @@ public final class HostMonitor implements Runnable {
     } finally {
       sampling.unlock();
     }
+  }
+
+  /** Whether {@code sockstat} counts few enough sockets that a table read does not hold up exit. */
+  private static boolean smallEnoughForExit(TcpCounters counters) {
+    Long timeWait = counters.sockstatTw();
+    Long inUse = counters.sockstatInUse();
+    return timeWait != null && inUse != null && timeWait + inUse <= EXIT_MAX_SOCKETS;
   }
 
   /**
