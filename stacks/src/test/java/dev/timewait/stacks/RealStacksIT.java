@@ -215,8 +215,14 @@ class RealStacksIT {
     Files.deleteIfExists(snapshotFile);
     List<String> command = new ArrayList<>();
     command.add(jdk.java().toString());
+    // jmxDelay=0s: the host thread takes its first table sample at once, so that a child shorter
+    // than the default second still has the look for resets after the FIN at its exit
     command.add(
-        "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=snapshot=" + snapshotFile + ",interval=1s");
+        "-javaagent:"
+            + AGENT_JAR.toAbsolutePath()
+            + "=snapshot="
+            + snapshotFile
+            + ",interval=1s,jmxDelay=0s");
     command.addAll(launch(stackCase, classPath, servers, serverPort, CALLS));
 
     KernelView before = KernelView.read(namespace);

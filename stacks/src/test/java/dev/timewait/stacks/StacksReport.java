@@ -37,7 +37,10 @@ final class StacksReport {
             "Each case is a small application (`stacks/src/main/java/com/example/stacks/`) making ")
         .append(RealStacksIT.CALLS)
         .append(
-            " calls, each on a connection of its own, in a child JVM with the agent, inside a network"
+            " calls, each on a connection of its own, in a child JVM with the agent (options"
+                + " `interval=1s,jmxDelay=0s`: most children live under a second, and the agent"
+                + " looks for resets after the FIN at exit only once it has read the host's table),"
+                + " inside a network"
                 + " namespace the suite made (PostgreSQL 15 and redis-server 7 from Debian run in it"
                 + " too). After the child exits, the agent's snapshot is compared with that"
                 + " namespace's kernel: its TIME_WAIT 4-tuples (`/proc/net/tcp{,6}`), the"
