@@ -23,8 +23,9 @@ public interface HostCollector {
 
   /**
    * Everything, including the connection table, and which of {@code watched} are in TIME_WAIT
-   * ({@link ConnectionTable#watchedInTimeWait()}). Watching costs a set look-up per TIME_WAIT
-   * socket.
+   * ({@link ConnectionTable#watchedInTimeWait()}) or held in another state. Watching costs a set
+   * look-up per socket whose local port a watched 4-tuple has. The counters are read before the
+   * table, so the table already shows what they count (a socket the kernel reset is gone from it).
    */
   HostSample sampleTable(Set<SocketPair> watched);
 

@@ -179,7 +179,6 @@ public final class HostMonitor implements Runnable {
    */
   void sampleTable(long now) {
     long countedAt = System.currentTimeMillis();
-    TcpCounters before = collector().sampleCounters().counters();
     List<RecentClose> recent = recorder.recentCloses(countedAt);
     long started = System.nanoTime();
     MatchResult match =
@@ -187,11 +186,12 @@ public final class HostMonitor implements Runnable {
             .match(recent, recorder.recentOverflow(), Instant.ofEpochMilli(now));
     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     HostSample sample = match.sample();
+    // the collector reads the counters before the table, after countedAt
     lateResets.judge(
         recorder,
         recent,
         sample.table(),
-        before,
+        sample.counters(),
         countedAt,
         sample.settings() == null ? null : sample.settings().tcpFinTimeoutSeconds());
     match = withoutWatchedPairs(match);

@@ -86,7 +86,7 @@ public final class LinuxProcCollector implements HostCollector {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
-      return sample(settings, null, null, unavailable);
+      return sample(settings, readCounters(unavailable), null, null, unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -107,9 +107,10 @@ public final class LinuxProcCollector implements HostCollector {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
+      TcpCounters counters = readCounters(unavailable); // before the table: see sampleTable(Set)
       ConnectionTable table =
           readTable(settings, watched == null ? Set.of() : watched, tap, unavailable);
-      return sample(settings, table, readConntrackTable(unavailable), unavailable);
+      return sample(settings, counters, table, readConntrackTable(unavailable), unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -140,6 +141,7 @@ public final class LinuxProcCollector implements HostCollector {
 
   private HostSample sample(
       KernelSettings settings,
+      TcpCounters counters,
       ConnectionTable table,
       ConntrackEntries conntrack,
       List<String> unavailable) {
@@ -150,7 +152,6 @@ public final class LinuxProcCollector implements HostCollector {
     } catch (RuntimeException e) {
       unavailable.add("sysctl configuration files: " + e);
     }
-    TcpCounters counters = readCounters(unavailable);
     NatSignals nat = readNat(settings, conntrack, unavailable);
     return new HostSample(
         Instant.now(),
