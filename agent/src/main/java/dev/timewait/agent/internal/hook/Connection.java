@@ -63,8 +63,9 @@ public final class Connection {
   /**
    * The close returned with our FIN sent, data left unread and the descriptor still open (a
    * selector-registered channel, freed at the selector's next turn): the verdict waits for the
-   * descriptor's close, which sends a reset only if the handshake has not ended by then. Set and
-   * cleared under {@link #claim()}; the entry stays in the table meanwhile.
+   * descriptor's close, which sends a reset only if the handshake has not ended by then. Set by the
+   * closing thread, cleared by the one that closes the descriptor; the entry stays in the table
+   * meanwhile.
    */
   volatile boolean awaitingDescriptor;
 

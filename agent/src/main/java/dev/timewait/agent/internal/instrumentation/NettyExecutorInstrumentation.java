@@ -12,8 +12,8 @@ import net.bytebuddy.description.type.TypeDescription;
 /**
  * Netty's event loops queue tasks in {@code SingleThreadEventExecutor.execute(Runnable, boolean)},
  * which {@code execute}, {@code lazyExecute} and {@code submit} all go through: a task queued by a
- * thread that works for an application site carries it to the loop (see {@code
- * AbstractEventExecutorInstrumentation}, which runs them).
+ * thread that works for an application site carries it to the loop ({@link
+ * NettyTaskInstrumentation} runs them).
  */
 final class NettyExecutorInstrumentation implements LibraryInstrumentation {
   @Override
