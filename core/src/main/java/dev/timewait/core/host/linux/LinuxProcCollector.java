@@ -86,7 +86,9 @@ public final class LinuxProcCollector implements HostCollector {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
-      return sample(settings, readCounters(unavailable), null, null, unavailable);
+      List<String> counterNotes = new ArrayList<>();
+      TcpCounters counters = readCounters(counterNotes);
+      return sample(settings, counters, counterNotes, null, null, unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -107,10 +109,14 @@ public final class LinuxProcCollector implements HostCollector {
     List<String> unavailable = new ArrayList<>();
     try {
       KernelSettings settings = readSettings(unavailable);
-      TcpCounters counters = readCounters(unavailable); // before the table: see sampleTable(Set)
+      // the counters before the table (see sampleTable(Set)); what they lack is listed where it
+      // always was, after the table's
+      List<String> counterNotes = new ArrayList<>();
+      TcpCounters counters = readCounters(counterNotes);
       ConnectionTable table =
           readTable(settings, watched == null ? Set.of() : watched, tap, unavailable);
-      return sample(settings, counters, table, readConntrackTable(unavailable), unavailable);
+      return sample(
+          settings, counters, counterNotes, table, readConntrackTable(unavailable), unavailable);
     } catch (RuntimeException e) {
       return failed(e, unavailable);
     }
@@ -142,6 +148,7 @@ public final class LinuxProcCollector implements HostCollector {
   private HostSample sample(
       KernelSettings settings,
       TcpCounters counters,
+      List<String> counterNotes,
       ConnectionTable table,
       ConntrackEntries conntrack,
       List<String> unavailable) {
@@ -152,6 +159,7 @@ public final class LinuxProcCollector implements HostCollector {
     } catch (RuntimeException e) {
       unavailable.add("sysctl configuration files: " + e);
     }
+    unavailable.addAll(counterNotes);
     NatSignals nat = readNat(settings, conntrack, unavailable);
     return new HostSample(
         Instant.now(),
