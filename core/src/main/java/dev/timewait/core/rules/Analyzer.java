@@ -35,6 +35,7 @@ public final class Analyzer {
             new ConntrackPressureRule(),
             new NatDetectedRule(),
             new CloseWaitLeakRule(),
+            new ServerIdleCutoffRule(),
             new PawsRejectsRule(),
             new AbortiveClosesRule(),
             new ClientChurnSiteRule()));

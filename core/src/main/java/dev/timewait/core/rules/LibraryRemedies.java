@@ -111,6 +111,95 @@ final class LibraryRemedies {
     return null;
   }
 
+  /**
+   * How to keep a client library's pooled connections idle for less than {@code below} (a duration,
+   * as {@code 45 s}), where the server closes them later than that; null {@code via} names no
+   * library.
+   */
+  static String forIdleCutoff(String via, String below) {
+    if (via == null) {
+      return "close pooled connections that have been idle for "
+          + below
+          + " (the pool's idle or"
+          + " eviction time), or keep them busy with a validation query sooner";
+    }
+    if (via.startsWith("org.postgresql:")) {
+      return "PostgreSQL JDBC ("
+          + via
+          + ") through HikariCP: set keepaliveTime to "
+          + below
+          + " or less, or idleTimeout and maxLifetime below the server's cut-off (the server"
+          + " side: idle_session_timeout, or a proxy's idle timeout)";
+    }
+    if (via.startsWith("com.mysql:") || via.startsWith("org.mariadb.jdbc:")) {
+      return "the JDBC driver ("
+          + via
+          + ") through HikariCP: set keepaliveTime to "
+          + below
+          + " or less, or maxLifetime below the server's wait_timeout";
+    }
+    if (via.startsWith("com.squareup.okhttp3:")) {
+      return "OkHttp ("
+          + via
+          + "): give the shared OkHttpClient a ConnectionPool(maxIdleConnections, keepAliveDuration,"
+          + " unit) whose keepAliveDuration is "
+          + below
+          + " (the default keeps idle connections 5 minutes)";
+    }
+    if (via.startsWith("org.apache.httpcomponents.client5:")) {
+      return "Apache HttpClient ("
+          + via
+          + "): HttpClientBuilder.evictIdleConnections(TimeValue) with "
+          + below
+          + ", and ConnectionConfig.setValidateAfterInactivity below it";
+    }
+    if (via.startsWith("org.apache.httpcomponents")) {
+      return "Apache HttpClient ("
+          + via
+          + "): HttpClientBuilder.evictIdleConnections("
+          + below
+          + ") and setValidateAfterInactivity on the PoolingHttpClientConnectionManager";
+    }
+    if (via.startsWith("java.net.http")) {
+      return "the JDK HttpClient: -Djdk.httpclient.keepalive.timeout set to "
+          + below
+          + " in seconds, its HTTP/1.1 idle time";
+    }
+    if (via.startsWith("redis.clients:jedis")) {
+      return "Jedis ("
+          + via
+          + "): a JedisPool whose config has setTestWhileIdle(true), setMinEvictableIdleDuration of "
+          + below
+          + " and setTimeBetweenEvictionRuns shorter than that; or the Redis server's `timeout 0`";
+    }
+    if (via.startsWith("io.lettuce:")) {
+      return "Lettuce ("
+          + via
+          + "): it reconnects after the server's close; send a PING more often than every "
+          + below
+          + ", or set the Redis server's `timeout` to 0";
+    }
+    if (via.startsWith("io.grpc:")) {
+      return "gRPC ("
+          + via
+          + "): ManagedChannelBuilder.idleTimeout or keepAliveTime of "
+          + below
+          + ", so that the channel closes or pings its connection first";
+    }
+    if (via.startsWith("io.netty:") || via.startsWith("io.projectreactor.netty:")) {
+      return "Netty ("
+          + via
+          + "): an IdleStateHandler that closes channels idle for "
+          + below
+          + ", or a ChannelPool that health-checks them";
+    }
+    return "the pool of "
+        + via
+        + ": close connections that have been idle for "
+        + below
+        + " (its idle or eviction time)";
+  }
+
   /** The distinct remedies of several rows, in their order. */
   static List<String> distinct(List<String> remedies) {
     List<String> out = new ArrayList<>();

@@ -117,7 +117,8 @@ public final class SnapshotReader {
                     e.string("remote"),
                     e.count("active"),
                     e.count("passive"),
-                    e.count("abortive"))),
+                    e.count("abortive"),
+                    peerIdle(e.object("peerIdle")))),
         overflow == null
             ? null
             : new OverflowCounts(
@@ -161,6 +162,19 @@ public final class SnapshotReader {
         t.count("abortive"),
         byRole,
         t.count("resetAfterFin"));
+  }
+
+  private static PeerIdleTimes peerIdle(Fields p) throws BadField {
+    if (p == null) {
+      return null;
+    }
+    Long min = p.optionalCount("minIdleMillis");
+    return new PeerIdleTimes(
+        p.count("closes"),
+        min == null ? -1 : min,
+        p.count("maxMillis"),
+        p.list("buckets", b -> new PeerIdleTimes.Bucket(b.count("fromMillis"), b.count("count"))),
+        p.string("via"));
   }
 
   private static CloseCounts counts(Fields c) throws BadField {

@@ -70,6 +70,9 @@ public final class SnapshotWriter {
     for (EndpointStats row : s.endpoints()) {
       json.beginObject().field("remote", row.remote());
       counts(json, row.active(), row.passive(), row.abortive());
+      if (row.peerIdle() != null) {
+        peerIdle(json, row.peerIdle());
+      }
       json.endObject();
     }
     json.endArray()
@@ -168,5 +171,21 @@ public final class SnapshotWriter {
 
   private static String text(Instant instant) {
     return instant == null ? null : instant.toString();
+  }
+
+  private static void peerIdle(JsonWriter json, PeerIdleTimes idle) {
+    json.name("peerIdle").beginObject().field("closes", idle.closes());
+    if (idle.minIdleMillis() >= 0) {
+      json.field("minIdleMillis", idle.minIdleMillis());
+    }
+    json.field("maxMillis", idle.maxMillis());
+    if (idle.via() != null) {
+      json.field("via", idle.via());
+    }
+    json.name("buckets").beginArray();
+    for (PeerIdleTimes.Bucket b : idle.buckets()) {
+      json.beginObject().field("fromMillis", b.fromMillis()).field("count", b.count()).endObject();
+    }
+    json.endArray().endObject();
   }
 }

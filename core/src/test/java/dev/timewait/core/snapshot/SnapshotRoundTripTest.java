@@ -57,7 +57,25 @@ class SnapshotRoundTripTest {
                 List.of(),
                 List.of(),
                 List.of())),
-        List.of(new EndpointStats("127.0.0.1:8080", 9, 4, 1)),
+        List.of(
+            new EndpointStats("127.0.0.1:8080", 9, 4, 1),
+            new EndpointStats(
+                "[::1]:5432",
+                0,
+                3,
+                0,
+                new PeerIdleTimes(
+                    3,
+                    2_004,
+                    2_100,
+                    List.of(new PeerIdleTimes.Bucket(0, 1), new PeerIdleTimes.Bucket(1_682, 2)),
+                    "org.postgresql:postgresql:42.7.8")),
+            new EndpointStats(
+                "127.0.0.1:6379",
+                0,
+                1,
+                0,
+                new PeerIdleTimes(1, -1, 12, List.of(new PeerIdleTimes.Bucket(0, 1)), null))),
         new OverflowCounts(1, 2, 3, 40),
         List.of(new CloseWaitStats("com.example.Leaky.open(Leaky.java:12)", Role.CLIENT, 3)),
         List.of(
