@@ -2,6 +2,7 @@ package dev.timewait.bench;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.internal.AgentErrors;
+import dev.timewait.agent.internal.hook.IdleTimes;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
 import dev.timewait.agent.internal.hook.SiteResolver;
@@ -91,13 +92,15 @@ public class SocketEventBenchmark {
             4000,
             null);
     CloseRecorder recorder = new CloseRecorder(1000, 1000, 131072);
+    LazyJdkSockets sockets = new LazyJdkSockets();
     handler =
         new SocketEventHandler(
-            new LazyJdkSockets(),
+            sockets,
             resolver,
             new SiteSampling(siteRate, System::nanoTime),
             recorder,
             new OpenConnections(),
+            new IdleTimes(sockets, SocketEventBenchmark.class.getClassLoader()),
             new AgentErrors());
     if (!CloseBridge.install(handler)) {
       throw new IllegalStateException("a sink is installed already");

@@ -2,6 +2,7 @@ package dev.timewait.agent.internal;
 
 import dev.timewait.agent.bootstrap.CloseBridge;
 import dev.timewait.agent.internal.background.AgentBackground;
+import dev.timewait.agent.internal.hook.IdleTimes;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
 import dev.timewait.agent.internal.hook.SiteResolver;
@@ -85,6 +86,7 @@ public final class AgentInstaller {
             new SiteSampling(options.siteRate, System::nanoTime),
             recorder,
             connections,
+            new IdleTimes(sockets, AgentInstaller.class.getClassLoader()),
             errors);
     handler.internalServerPorts(ExporterPorts.ofThisProcess());
     AgentInfo info = new AgentInfo();

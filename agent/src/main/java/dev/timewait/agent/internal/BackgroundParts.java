@@ -60,7 +60,8 @@ final class BackgroundParts implements Supplier<AgentBackground.Parts> {
   @Override
   public AgentBackground.Parts get() {
     CloseWaitTracker closeWait =
-        new CloseWaitTracker(connections, sockets, options.closeWaitAfter.toMillis());
+        new CloseWaitTracker(
+            connections, sockets, options.closeWaitAfter.toMillis(), handler::peerClosedWhileOpen);
     HostMonitor host =
         options.host
             ? new HostMonitor(

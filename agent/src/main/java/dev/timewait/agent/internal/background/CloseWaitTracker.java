@@ -1,5 +1,6 @@
 package dev.timewait.agent.internal.background;
 
+import dev.timewait.agent.internal.hook.Connection;
 import dev.timewait.agent.internal.hook.JdkSockets;
 import dev.timewait.agent.internal.hook.LazyJdkSockets;
 import dev.timewait.agent.internal.hook.OpenConnections;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Finds CLOSE_WAIT leaks: connections whose peer has closed while the application keeps its socket
@@ -34,11 +36,20 @@ public final class CloseWaitTracker {
 
   private final OpenConnections table;
   private final LazyJdkSockets jdk;
+  private final Consumer<Connection> onPeerClosed;
   private final long thresholdMillis;
   private volatile List<Row> rows = List.of();
 
-  public CloseWaitTracker(OpenConnections table, LazyJdkSockets jdk, long thresholdMillis) {
+  /**
+   * @param peerClosed told once of each connection whose peer's FIN the scan finds first
+   */
+  public CloseWaitTracker(
+      OpenConnections table,
+      LazyJdkSockets jdk,
+      long thresholdMillis,
+      Consumer<Connection> peerClosed) {
     this.table = table;
+    this.onPeerClosed = peerClosed;
     this.jdk = jdk;
     this.thresholdMillis = thresholdMillis;
   }
@@ -78,6 +89,7 @@ public final class CloseWaitTracker {
           }
           if (connection.peerClosedSeenAt == 0) {
             connection.peerClosedSeenAt = now;
+            onPeerClosed.accept(connection);
           }
           if (now - connection.peerClosedSeenAt >= thresholdMillis) {
             bySite.computeIfAbsent(connection.openSite, s -> new long[1])[0]++;

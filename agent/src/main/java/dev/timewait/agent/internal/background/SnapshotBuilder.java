@@ -137,7 +137,8 @@ public final class SnapshotBuilder {
               row.remote == null ? EndpointStats.OTHER_ENDPOINTS : endpoint(row.remote),
               row.count(CloseKind.ACTIVE),
               row.count(CloseKind.PASSIVE),
-              row.count(CloseKind.ABORTIVE)));
+              row.count(CloseKind.ABORTIVE),
+              row.peerIdleTimes()));
     }
     return out;
   }

@@ -13,10 +13,13 @@ import java.net.InetSocketAddress;
  */
 public final class Connection {
   private static final VarHandle CLOSER;
+  private static final VarHandle IDLE_COUNTED;
 
   static {
     try {
       CLOSER = MethodHandles.lookup().findVarHandle(Connection.class, "closer", Thread.class);
+      IDLE_COUNTED =
+          MethodHandles.lookup().findVarHandle(Connection.class, "idleCounted", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -43,6 +46,15 @@ public final class Connection {
 
   /** When the background scan first saw the peer's FIN while the application kept the socket. */
   public volatile long peerClosedSeenAt;
+
+  /**
+   * How long the connection sat idle before the peer's FIN, in milliseconds ({@link IdleTimes}), or
+   * {@link IdleTimes#UNKNOWN}: read for client connections while the descriptor is still open.
+   */
+  volatile long idleBeforePeerFin = IdleTimes.UNKNOWN;
+
+  /** The idle time has been counted in its endpoint's row (by the close or the CLOSE_WAIT scan). */
+  private volatile boolean idleCounted;
 
   /** The verdict taken when {@code shutdownOutput} sent our FIN, or null while no FIN has left. */
   volatile CloseKind finVerdict;
@@ -97,6 +109,11 @@ public final class Connection {
   /** Makes the calling thread the one closing this connection; false if another one is. */
   boolean claim() {
     return CLOSER.compareAndSet(this, (Thread) null, Thread.currentThread());
+  }
+
+  /** Makes the caller the one that counts this connection's idle time; false if it was counted. */
+  boolean claimIdle() {
+    return IDLE_COUNTED.compareAndSet(this, false, true);
   }
 
   boolean closingOn(Thread thread) {

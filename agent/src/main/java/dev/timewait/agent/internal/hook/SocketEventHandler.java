@@ -29,6 +29,7 @@ public final class SocketEventHandler implements CloseSink {
   private final CloseRecorder recorder;
   private final AgentErrors errors;
   private final OpenConnections table;
+  private final IdleTimes idleTimes;
   private final HandOffs handOffs = new HandOffs();
   private final Listeners listeners = new Listeners();
   private final HttpRequestSites requests = new HttpRequestSites(handOffs);
@@ -42,8 +43,10 @@ public final class SocketEventHandler implements CloseSink {
       SiteSampling sampling,
       CloseRecorder recorder,
       OpenConnections table,
+      IdleTimes idleTimes,
       AgentErrors errors) {
     this.table = table;
+    this.idleTimes = idleTimes;
     this.sampling = sampling;
     this.jdk = jdk;
     this.resolver = resolver;
@@ -353,6 +356,7 @@ public final class SocketEventHandler implements CloseSink {
     closingHere.set(connection);
     if (!sockets().asksLater(socket)) {
       connection.before = CloseClassifier.probe(sockets(), fd, true); // closes right away
+      readIdle(connection);
     }
     return connection;
   }
@@ -390,6 +394,46 @@ public final class SocketEventHandler implements CloseSink {
     boolean lingerDecides =
         !sockets().shutsDownFirst(connection.closingSocket) || connection.finVerdict != null;
     connection.before = CloseClassifier.probe(sockets(), fd, lingerDecides);
+    readIdle(connection);
+  }
+
+  /**
+   * The peer's FIN (or a reset) has arrived on a connection this JVM opened: how long it sat idle
+   * before that FIN, read while the descriptor is still open (one more system call, made only
+   * then).
+   */
+  private void readIdle(Connection connection) {
+    if (connection.role == Role.CLIENT
+        && (connection.before & CloseClassifier.PEER_CLOSED) != 0
+        && connection.idleBeforePeerFin == IdleTimes.UNKNOWN) {
+      connection.idleBeforePeerFin = idleTimes.idleBeforePeerFin(connection.fd);
+    }
+  }
+
+  /**
+   * The background scan found the peer's FIN on a connection the application keeps open: its idle
+   * time counts now, as the application may never close it.
+   */
+  public void peerClosedWhileOpen(Connection connection) {
+    if (connection.role != Role.CLIENT || connection.idleBeforePeerFin != IdleTimes.UNKNOWN) {
+      return;
+    }
+    long millis = idleTimes.idleBeforePeerFin(connection.fd);
+    connection.idleBeforePeerFin = millis;
+    countIdle(connection, connection.openSite.via);
+  }
+
+  private void countIdle(Connection connection, String via) {
+    if (connection.idleBeforePeerFin != IdleTimes.UNKNOWN
+        && !connection.internal
+        && connection.claimIdle()) {
+      recorder.idleBeforePeerFin(connection.remote, connection.idleBeforePeerFin, via);
+    }
+  }
+
+  /** Whether idle times before a peer's FIN are read, or why not. */
+  public String idleTimesStatus() {
+    return idleTimes.status();
   }
 
   private void finSent(Object socket) throws Throwable {
@@ -478,6 +522,7 @@ public final class SocketEventHandler implements CloseSink {
         connection.remote,
         System.currentTimeMillis(),
         connection.weight);
+    countIdle(connection, CodeSite.via(closeSite, connection.openSite));
   }
 
   private CodeSite closeSite(Connection connection) {
@@ -552,6 +597,7 @@ public final class SocketEventHandler implements CloseSink {
     }
     try {
       connection.before = CloseClassifier.probe(sockets(), sockets().probe(fd), true);
+      readIdle(connection);
     } catch (java.io.IOException notASocket) {
       connection.notASocket = true; // the number was reused by a descriptor of another kind
     }

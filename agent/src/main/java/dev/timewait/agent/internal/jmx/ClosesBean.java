@@ -6,6 +6,7 @@ import dev.timewait.agent.internal.hook.SocketEventHandler;
 import dev.timewait.agent.internal.record.CloseRecorder;
 import dev.timewait.agent.internal.record.SiteCounters;
 import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.PeerIdleTimes;
 import dev.timewait.core.snapshot.Role;
 import java.util.HashMap;
 import java.util.Locale;
@@ -134,6 +135,24 @@ public final class ClosesBean implements ClosesMXBean {
       }
     }
     return out;
+  }
+
+  @Override
+  public Map<String, Long> getServerIdleCutoffMillisByEndpoint() {
+    Map<String, Long> out = new TreeMap<>();
+    for (CloseRecorder.EndpointCounters row : recorder.endpoints()) {
+      PeerIdleTimes idle = row.peerIdleTimes();
+      long cutoff = idle == null ? -1 : idle.serverCutoffMillis();
+      if (cutoff >= 0 && row.remote != null) {
+        out.put(SnapshotBuilder.endpoint(row.remote), cutoff);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String getIdleTimes() {
+    return handler.idleTimesStatus();
   }
 
   @Override

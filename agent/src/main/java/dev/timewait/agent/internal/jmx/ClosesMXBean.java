@@ -50,6 +50,17 @@ public interface ClosesMXBean {
   Map<String, Long> getActiveClosesByEndpoint();
 
   @Description(
+      "Servers' idle cut-offs in milliseconds by remote endpoint ip:port: the shortest of a cluster"
+          + " of idle times before the server's FIN on connections this JVM opened; endpoints"
+          + " without one are left out")
+  Map<String, Long> getServerIdleCutoffMillisByEndpoint();
+
+  @Description(
+      "Whether idle times before a peer's FIN are read from the kernel's tcp_info ('available'),"
+          + " or why not")
+  String getIdleTimes();
+
+  @Description(
       "Connections the peer closed while the application kept them open past closeWaitAfter")
   long getCloseWaitConnections();
 

@@ -4,6 +4,7 @@ import dev.timewait.agent.internal.FlightRecorderSupport;
 import dev.timewait.core.host.IpAddresses;
 import dev.timewait.core.host.SocketPair;
 import dev.timewait.core.snapshot.CloseKind;
+import dev.timewait.core.snapshot.PeerIdleTimes;
 import dev.timewait.core.snapshot.RecentClose;
 import dev.timewait.core.snapshot.Role;
 import java.net.InetAddress;
@@ -148,6 +149,14 @@ public class CloseRecorder {
     }
     resetAfterFin.add(moved);
     return moved;
+  }
+
+  /**
+   * A connection this JVM opened to {@code remote} sat idle for {@code millis} before the peer's
+   * FIN; {@code via} is the library it went through, or null.
+   */
+  public void idleBeforePeerFin(InetSocketAddress remote, long millis, String via) {
+    endpoint(remote).peerIdle().add(millis, via);
   }
 
   /** Closes counted active at their FIN and abortive since (see {@link #resetAfterFin}). */
@@ -321,9 +330,23 @@ public class CloseRecorder {
   public static final class EndpointCounters {
     public final InetSocketAddress remote;
     final LongAdder[] byKind = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private volatile PeerIdleCounters peerIdle;
 
     EndpointCounters(InetSocketAddress remote) {
       this.remote = remote;
+    }
+
+    synchronized PeerIdleCounters peerIdle() {
+      if (peerIdle == null) {
+        peerIdle = new PeerIdleCounters();
+      }
+      return peerIdle;
+    }
+
+    /** The idle times before the peer's FIN, or null when none was measured. */
+    public PeerIdleTimes peerIdleTimes() {
+      PeerIdleCounters counters = peerIdle;
+      return counters == null ? null : counters.snapshot();
     }
 
     public long count(CloseKind kind) {
