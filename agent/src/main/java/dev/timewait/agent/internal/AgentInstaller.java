@@ -133,8 +133,17 @@ public final class AgentInstaller {
     Module javaBase = Object.class.getModule();
     Module bridge = CloseBridge.class.getModule();
     Module self = AgentInstaller.class.getModule();
+    // java.lang: for IdleTimes' grant of native access to the agent's own native module
     Map<String, Set<Module>> opens =
-        Map.of("sun.nio.ch", Set.of(self), "java.net", Set.of(self), "java.io", Set.of(self));
+        Map.of(
+            "sun.nio.ch",
+            Set.of(self),
+            "java.net",
+            Set.of(self),
+            "java.io",
+            Set.of(self),
+            "java.lang",
+            Set.of(self));
     Map<String, Set<Module>> exports = Map.of(AgentPresence.PACKAGE, Set.of(self));
     inst.redefineModule(javaBase, Set.of(bridge), exports, opens, Set.of(), Map.of());
     ModuleLayer.boot()

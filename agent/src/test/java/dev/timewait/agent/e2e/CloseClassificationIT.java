@@ -2,6 +2,8 @@ package dev.timewait.agent.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -52,6 +54,7 @@ class CloseClassificationIT {
           new Expected("serverActive", "passive", Side.SERVER),
           new Expected("passiveAfterEof", "passive", Side.SERVER),
           new Expected("passiveWithFinUnread", "passive", Side.SERVER),
+          new Expected("passiveAfterIdle", "passive", Side.SERVER),
           new Expected("shutdownOutputThenEof", "active", Side.CLIENT),
           new Expected("lingerZero", "abortive", Side.NONE),
           new Expected("interruptClose", "active", Side.CLIENT),
@@ -130,11 +133,31 @@ class CloseClassificationIT {
       }
     }
     JsonNode byRole = snap.get("totals").get("byRole");
+    long serversFirst = CASES.stream().filter(c -> c.timeWait() == Side.SERVER).count();
     assertEquals(clientActive, byRole.get("CLIENT").get("active").asLong());
-    assertEquals(3, byRole.get("SERVER").get("active").asLong(), "servers that closed first");
-    assertEquals(CASES.size() - 3, byRole.get("SERVER").get("passive").asLong());
+    assertEquals(
+        serversFirst, byRole.get("SERVER").get("active").asLong(), "servers that closed first");
+    assertEquals(CASES.size() - serversFirst, byRole.get("SERVER").get("passive").asLong());
+    for (Expected c : CASES) {
+      JsonNode idle = endpoint(snap, tuples.get(c.name()).remote()).get("peerIdle");
+      if (c.timeWait() != Side.SERVER) {
+        assertNull(idle, c.name() + ": no idle time where the client's FIN was first");
+        continue;
+      }
+      assertNotNull(idle, c.name() + ": the idle time before the server's FIN was read");
+      assertEquals(1, idle.get("closes").asLong(), c.name() + ": " + idle);
+      long max = idle.get("maxMillis").asLong();
+      if (c.name().equals("passiveAfterIdle")) {
+        assertTrue(
+            max >= CloseScenarios.IDLE_MILLIS && max < CloseScenarios.IDLE_MILLIS + 400,
+            c.name() + ": idle " + CloseScenarios.IDLE_MILLIS + " ms before the FIN: " + idle);
+        assertEquals(max, idle.get("minIdleMillis").asLong(), c.name() + ": " + idle);
+      } else {
+        assertTrue(max < 1_000, c.name() + ": closed without sitting idle: " + idle);
+      }
+    }
     assertEquals(0, byRole.get("UNKNOWN").get("active").asLong());
-    assertEquals(clientActive + 3, snap.get("recentActiveCloses").size());
+    assertEquals(clientActive + serversFirst, snap.get("recentActiveCloses").size());
     assertEquals(
         1,
         snap.get("totals").get("resetAfterFin").asLong(),
@@ -176,6 +199,15 @@ class CloseClassificationIT {
     assertTrue(
         found != null, name + ": no CLIENT site row opened in " + name + ": " + snap.get("sites"));
     return found;
+  }
+
+  private static JsonNode endpoint(JsonNode snap, String remote) {
+    for (JsonNode e : snap.get("endpoints")) {
+      if (e.get("remote").asText().equals(remote)) {
+        return e;
+      }
+    }
+    throw new AssertionError("no endpoint " + remote + " in " + snap.get("endpoints"));
   }
 
   private static boolean recent(JsonNode snap, Tuple tuple, String role) {

@@ -53,6 +53,7 @@ public final class CloseScenarios {
     scenarios.serverActive();
     scenarios.passiveAfterEof();
     scenarios.passiveWithFinUnread();
+    scenarios.passiveAfterIdle();
     scenarios.shutdownOutputThenEof();
     scenarios.lingerZero();
     scenarios.interruptClose();
@@ -214,6 +215,38 @@ public final class CloseScenarios {
       Thread.sleep(100); // the peer's FIN has arrived; the application never reads it
       report("passiveWithFinUnread", client.getLocalSocketAddress(), server);
       client.close();
+    }
+  }
+
+  /** A server that closes the connection once it has sat idle for {@link #IDLE_MILLIS}. */
+  void passiveAfterIdle() throws Exception {
+    try (ServerSocket server = listen()) {
+      CompletableFuture<Void> peer = serve(server, CloseScenarios::answerThenCloseWhenIdle);
+      Socket client = new Socket(host, server.getLocalPort());
+      client.getOutputStream().write(1);
+      InputStream in = client.getInputStream();
+      if (in.read() != 2) {
+        throw new IOException("no answer");
+      }
+      readToEof(in); // the server's FIN, after the idle time
+      peer.get(10, TimeUnit.SECONDS);
+      report("passiveAfterIdle", client.getLocalSocketAddress(), server);
+      client.close();
+    }
+  }
+
+  /** How long {@link #passiveAfterIdle} leaves its connection idle before the server closes it. */
+  static final long IDLE_MILLIS = 1_200;
+
+  private static void answerThenCloseWhenIdle(Socket accepted) throws IOException {
+    try (accepted) {
+      if (accepted.getInputStream().read() != 1) {
+        throw new IOException("no request");
+      }
+      accepted.getOutputStream().write(2);
+      Thread.sleep(IDLE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -85,22 +85,27 @@ public final class ServerIdleCutoffRule implements Rule {
       }
       long below = below(cutoff);
       cutoffs.add(d.remote + " after " + duration(cutoff));
+      String upTo = duration(idle.clusterUpToMillis());
+      String range =
+          upTo.equals(duration(cutoff)) ? duration(cutoff) : duration(cutoff) + " to " + upTo;
       evidence.add(
           "agent ("
               + String.join(", ", d.jvms)
-              + "): "
+              + "): the server closed "
+              + idle.nearShortest()
+              + " of the connections to "
+              + d.remote
+              + " after they had sat idle "
+              + range
+              + " ("
               + idle.nearShortest()
               + " of "
               + idle.idleCloses()
-              + " connections to "
-              + d.remote
-              + " that the server closed after an idle time had sat idle "
-              + duration(cutoff)
-              + " to "
-              + duration(idle.clusterUpToMillis())
-              + " when its FIN came ("
+              + " closes after at least "
+              + duration(PeerIdleTimes.IDLE_MILLIS)
+              + " idle; "
               + idle.closes()
-              + " server closes measured, longest idle "
+              + " server closes measured, the longest idle "
               + duration(idle.maxMillis())
               + ")");
       List<String> named = new ArrayList<>();

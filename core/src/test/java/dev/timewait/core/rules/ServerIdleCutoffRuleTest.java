@@ -71,7 +71,13 @@ class ServerIdleCutoffRuleTest {
             .orElseThrow();
     assertEquals("SERVER_IDLE_CUTOFF", finding.id());
     assertTrue(finding.title().contains("10.0.0.7:8080 after 30 s"), finding.title());
-    assertTrue(finding.evidence().get(0).contains("4 of 4 connections to 10.0.0.7:8080"));
+    assertTrue(
+        finding
+            .evidence()
+            .get(0)
+            .contains(
+                "closed 4 of the connections to 10.0.0.7:8080 after they had sat idle 30 s to"),
+        finding.evidence().get(0));
     assertTrue(
         finding.recommendation().contains("ConnectionPool(maxIdleConnections, keepAliveDuration")
             && finding.recommendation().contains("keepAliveDuration is 22 s"),

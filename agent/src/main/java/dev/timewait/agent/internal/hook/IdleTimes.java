@@ -78,21 +78,30 @@ public final class IdleTimes {
 
   /**
    * The idle time before the peer's FIN from when this side last sent and last received data, each
-   * in milliseconds before that FIN ({@code sent} negative when the data left after it: a write
-   * into the closed connection, as a pool's next use of a stale one).
+   * in milliseconds before the last segment that arrived ({@code sent} negative when the data left
+   * after it).
    *
-   * <p>The idle time runs from the later of the two; but data received with the FIN is the peer's
-   * goodbye (PostgreSQL's error for {@code idle_session_timeout}, gRPC's GOAWAY), not use, and then
-   * the idle time runs from the last send (the request the connection last served).
+   * <ul>
+   *   <li>Data sent after the last segment is a write into the closed connection (a pool's next use
+   *       of a stale one): the FIN was that segment, and the idle time runs from the data received
+   *       before it.
+   *   <li>Data received with the FIN is the peer's goodbye (PostgreSQL's error for {@code
+   *       idle_session_timeout}, gRPC's GOAWAY), not use: the idle time runs from the last send,
+   *       the request the connection last served.
+   *   <li>A request answered, then the FIN: the idle time runs from the answer.
+   *   <li>Data sent after the last data received, and acknowledged, tells no idle time: a write
+   *       into a connection the peer had only half closed, whose acknowledgement came after the
+   *       FIN, or a request the peer closed on without answering. {@link #UNKNOWN}.
+   * </ul>
    */
   static long idleBefore(int sent, int received) {
     if (sent < 0) {
       return received;
     }
-    if (sent < received || received <= GOODBYE_MILLIS) {
+    if (received <= GOODBYE_MILLIS) {
       return sent;
     }
-    return received;
+    return sent >= received ? received : UNKNOWN;
   }
 
   /** {@code available}, or why idle times are not read. */
@@ -156,16 +165,35 @@ public final class IdleTimes {
     }
   }
 
-  /** Native access for this module alone (JDK 22 and later; before them there is no such check). */
+  /**
+   * Native access for this module alone, as {@code --enable-native-access=dev.timewait.tcpinfo}
+   * would grant it. Needed from JDK 22 on, where loading a library from a module without it prints
+   * a warning; the public way ({@code ModuleLayer.Controller.enableNativeAccess}) is itself such a
+   * method, so the module's own grant is used ({@code java.lang} is opened to the agent for it).
+   * Where neither that nor the command line grants it, idle times are off.
+   */
   private static void enableNativeAccess(ModuleLayer.Controller controller, Module module)
-      throws ReflectiveOperationException {
-    Method enable;
-    try {
-      enable = ModuleLayer.Controller.class.getMethod("enableNativeAccess", Module.class);
-    } catch (NoSuchMethodException olderJdk) {
+      throws Throwable {
+    if (Runtime.version().feature() < 22) {
       return;
     }
-    enable.invoke(controller, module);
+    try {
+      Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
+      grant.setAccessible(true);
+      grant.invoke(module);
+      return;
+    } catch (ReflectiveOperationException | RuntimeException notThisWay) {
+      // try the command line's grant
+    }
+    Method granted = Module.class.getMethod("isNativeAccessEnabled");
+    if (!(Boolean) granted.invoke(IdleTimes.class.getModule())) {
+      throw new Unavailable(
+          "this JDK restricts native access: start the JVM with"
+              + " --enable-native-access=ALL-UNNAMED to read idle times");
+    }
+    ModuleLayer.Controller.class
+        .getMethod("enableNativeAccess", Module.class)
+        .invoke(controller, module);
   }
 
   /** Asks once, on a socket of our own that never connects, that the call answers. */

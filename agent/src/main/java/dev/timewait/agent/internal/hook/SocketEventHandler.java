@@ -405,6 +405,7 @@ public final class SocketEventHandler implements CloseSink {
   private void readIdle(Connection connection) {
     if (connection.role == Role.CLIENT
         && (connection.before & CloseClassifier.PEER_CLOSED) != 0
+        && connection.finVerdict == null // no half-close of ours went first
         && connection.idleBeforePeerFin == IdleTimes.UNKNOWN) {
       connection.idleBeforePeerFin = idleTimes.idleBeforePeerFin(connection.fd);
     }
@@ -415,7 +416,9 @@ public final class SocketEventHandler implements CloseSink {
    * time counts now, as the application may never close it.
    */
   public void peerClosedWhileOpen(Connection connection) {
-    if (connection.role != Role.CLIENT || connection.idleBeforePeerFin != IdleTimes.UNKNOWN) {
+    if (connection.role != Role.CLIENT
+        || connection.finVerdict != null
+        || connection.idleBeforePeerFin != IdleTimes.UNKNOWN) {
       return;
     }
     long millis = idleTimes.idleBeforePeerFin(connection.fd);
@@ -522,7 +525,9 @@ public final class SocketEventHandler implements CloseSink {
         connection.remote,
         System.currentTimeMillis(),
         connection.weight);
-    countIdle(connection, CodeSite.via(closeSite, connection.openSite));
+    if (kind != CloseKind.ACTIVE) {
+      countIdle(connection, CodeSite.via(closeSite, connection.openSite));
+    }
   }
 
   private CodeSite closeSite(Connection connection) {

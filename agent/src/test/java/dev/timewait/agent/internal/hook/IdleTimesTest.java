@@ -77,7 +77,8 @@ class IdleTimesTest {
   @Test
   void theIdleTimeRunsFromTheLaterDataUnlessTheReceiptWasAGoodbye() {
     assertEquals(400, IdleTimes.idleBefore(401, 400), "request, response, idle");
-    assertEquals(400, IdleTimes.idleBefore(400, 900), "the client sent last");
+    assertEquals(IdleTimes.UNKNOWN, IdleTimes.idleBefore(3, 900), "a write acknowledged after it");
+    assertEquals(IdleTimes.UNKNOWN, IdleTimes.idleBefore(400, 900), "a request left unanswered");
     assertEquals(400, IdleTimes.idleBefore(400, 3), "a goodbye with the FIN");
     assertEquals(300, IdleTimes.idleBefore(-100, 300), "a write after the FIN is left out");
     assertEquals(2, IdleTimes.idleBefore(2, 0), "a close right after the response");
