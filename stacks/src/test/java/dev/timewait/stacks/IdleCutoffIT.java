@@ -18,6 +18,10 @@ import dev.timewait.testing.ChildJvm;
 import dev.timewait.testing.Jdk;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A Jetty server that closes connections idle for 1 s, and a shared OkHttp client and a shared
  * Apache HttpClient that pause 1.6 s between calls, in a child JVM with the agent: the agent reads
  * from the kernel how long each pooled connection sat idle before Jetty's FIN, and the analyzer
- * infers Jetty's cut-off per port and names each library's setting.
+ * infers Jetty's cut-off per port and names each library's setting; the stock Prometheus JMX
+ * exporter beside the agent publishes the cut-offs.
  */
 class IdleCutoffIT {
   private static final long IDLE_MILLIS = 1_000;
@@ -41,6 +46,13 @@ class IdleCutoffIT {
       Path.of(System.getProperty("stacks.classes", "target/classes"));
   private static final Path CLASSPATH_FILE =
       Path.of(System.getProperty("stacks.classpathFile", "target/case-classpath.txt"));
+
+  private static final Path EXPORTER_JAR =
+      Path.of(
+          System.getProperty(
+              "timewait.exporterJar", "../agent/target/jmx-clients/jmx_prometheus_javaagent.jar"));
+  private static final Path PROMETHEUS_DIR =
+      Path.of(System.getProperty("timewait.prometheusDir", "../examples/prometheus"));
 
   @TempDir Path dir;
 
@@ -56,10 +68,14 @@ class IdleCutoffIT {
     for (String entry : Files.readString(CLASSPATH_FILE).strip().split(":")) {
       classPath.add(Path.of(entry));
     }
+    int exporterPort = freePort();
     String stderr;
     try (ChildJvm child =
         ChildJvm.on(jdk)
             .agent("snapshot=" + snapshotFile + ",jmxDelay=0s")
+            .agent(
+                EXPORTER_JAR,
+                "127.0.0.1:" + exporterPort + ":" + PROMETHEUS_DIR.resolve("jmx-exporter.yaml"))
             .classPath(classPath.toArray(Path[]::new))
             .mainClass(IdleCutoffApp.class)
             .args(
@@ -67,8 +83,17 @@ class IdleCutoffIT {
                 String.valueOf(apachePort),
                 String.valueOf(IDLE_MILLIS),
                 String.valueOf(PAUSE_MILLIS),
-                String.valueOf(CALLS))
+                String.valueOf(CALLS),
+                "--hold")
             .start()) {
+      child.awaitLine("idle-cutoff: calls done");
+      for (int port : new int[] {okhttpPort, apachePort}) {
+        double seconds = gauge(scrape(exporterPort), "127.0.0.1:" + port);
+        assertTrue(
+            seconds >= IDLE_MILLIS / 1000.0 && seconds < (IDLE_MILLIS + 400) / 1000.0,
+            "timewait_endpoint_server_idle_cutoff_seconds of port " + port + ": " + seconds);
+      }
+      child.send("stop");
       List<String> out = child.finish(60);
       assertTrue(out.contains("idle-cutoff: " + CALLS + " calls on each client"), out.toString());
       stderr = child.stderr();
@@ -133,6 +158,27 @@ class IdleCutoffIT {
         .findFirst()
         .orElseThrow(
             () -> new AssertionError("no endpoint " + remote + " in " + snapshot.endpoints()));
+  }
+
+  /** The exporter's page, through the real {@code jmx_prometheus_javaagent}. */
+  private static String scrape(int port) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  private static double gauge(String page, String remote) {
+    String prefix = "timewait_endpoint_server_idle_cutoff_seconds{";
+    for (String line : page.split("\n")) {
+      if (line.startsWith(prefix) && line.contains("remote=\"" + remote + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no cut-off gauge for " + remote + " in:\n" + page);
   }
 
   private static int freePort() throws Exception {

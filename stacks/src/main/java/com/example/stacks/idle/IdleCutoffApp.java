@@ -24,7 +24,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * HttpClient 5, each calling its own port of that server with pauses longer than that. Each
  * client's next call finds its pooled connection closed by the server and connects again.
  *
- * <p>Arguments: {@code okhttpPort apachePort idleMillis pauseMillis calls}.
+ * <p>Arguments: {@code okhttpPort apachePort idleMillis pauseMillis calls [--hold]}; with {@code
+ * --hold} it waits for a line on standard input after the calls, before it stops the server.
  */
 public final class IdleCutoffApp {
   private IdleCutoffApp() {}
@@ -35,6 +36,7 @@ public final class IdleCutoffApp {
     long idleMillis = Long.parseLong(args[2]);
     long pauseMillis = Long.parseLong(args[3]);
     int calls = Integer.parseInt(args[4]);
+    boolean hold = args.length > 5 && args[5].equals("--hold");
     Server server = new Server();
     for (int port : new int[] {okhttpPort, apachePort}) {
       ServerConnector connector = new ServerConnector(server);
@@ -52,6 +54,12 @@ public final class IdleCutoffApp {
       Future<?> b = clients.submit(() -> callApache(apache, apachePort, pauseMillis, calls));
       a.get();
       b.get();
+      if (hold) {
+        System.out.println("idle-cutoff: calls done");
+        System.out.flush();
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+            .readLine();
+      }
     } finally {
       clients.shutdown();
       okhttp.dispatcher().executorService().shutdown();
