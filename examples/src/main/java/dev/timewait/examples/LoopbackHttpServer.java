@@ -51,6 +51,7 @@ public final class LoopbackHttpServer implements Closeable {
 
   private final ServerSocket serverSocket;
   private final ClosePolicy policy;
+  private final Duration idleTimeout;
   private final ExecutorService connections;
   private final Thread acceptor;
   private final List<AcceptedConnection> accepted = new ArrayList<>();
@@ -59,9 +60,10 @@ public final class LoopbackHttpServer implements Closeable {
   private final AtomicInteger resets = new AtomicInteger();
   private final Object closedSignal = new Object();
 
-  private LoopbackHttpServer(ServerSocket serverSocket, ClosePolicy policy) {
+  private LoopbackHttpServer(ServerSocket serverSocket, ClosePolicy policy, Duration idleTimeout) {
     this.serverSocket = serverSocket;
     this.policy = policy;
+    this.idleTimeout = idleTimeout;
     AtomicInteger threadNumber = new AtomicInteger();
     this.connections =
         Executors.newCachedThreadPool(
@@ -77,6 +79,15 @@ public final class LoopbackHttpServer implements Closeable {
   /** Binds {@code host:port} (port 0: any free port) and starts accepting. */
   public static LoopbackHttpServer start(InetAddress host, int port, ClosePolicy policy)
       throws IOException {
+    return start(host, port, policy, IDLE_TIMEOUT);
+  }
+
+  /**
+   * As {@link #start(InetAddress, int, ClosePolicy)}, closing connections that stay silent for
+   * {@code idleTimeout} (a keep-alive server's idle cut-off).
+   */
+  public static LoopbackHttpServer start(
+      InetAddress host, int port, ClosePolicy policy, Duration idleTimeout) throws IOException {
     ServerSocket serverSocket = new ServerSocket();
     try {
       serverSocket.setReuseAddress(true);
@@ -85,7 +96,7 @@ public final class LoopbackHttpServer implements Closeable {
       serverSocket.close();
       throw e;
     }
-    LoopbackHttpServer server = new LoopbackHttpServer(serverSocket, policy);
+    LoopbackHttpServer server = new LoopbackHttpServer(serverSocket, policy, idleTimeout);
     server.acceptor.start();
     return server;
   }
@@ -169,7 +180,7 @@ public final class LoopbackHttpServer implements Closeable {
 
   private void serve(Socket socket) {
     try (socket) {
-      socket.setSoTimeout((int) IDLE_TIMEOUT.toMillis());
+      socket.setSoTimeout((int) idleTimeout.toMillis());
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = new BufferedOutputStream(socket.getOutputStream());
       while (true) {

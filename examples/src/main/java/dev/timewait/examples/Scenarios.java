@@ -38,6 +38,7 @@ public final class Scenarios {
         new ServerSideCloseScenario(),
         new ApacheHttpClientMisuseScenario(),
         new ApacheHttpClientPooledScenario(),
+        new JdkHttpClientIdleCutoffScenario(),
         new CloseWaitLeakScenario(),
         new LingerZeroScenario());
   }

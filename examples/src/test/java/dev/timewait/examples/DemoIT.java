@@ -67,7 +67,12 @@ class DemoIT {
       assertTrue(md.contains(site), "the Markdown report does not name " + site);
     }
     for (String id :
-        List.of("CLIENT_CHURN_SITE", "SERVER_ACTIVE_CLOSE", "ABORTIVE_CLOSES", "CLOSE_WAIT_LEAK")) {
+        List.of(
+            "CLIENT_CHURN_SITE",
+            "SERVER_ACTIVE_CLOSE",
+            "ABORTIVE_CLOSES",
+            "CLOSE_WAIT_LEAK",
+            "SERVER_IDLE_CUTOFF")) {
       assertTrue(md.contains("`" + id + "`"), "no " + id + " in the Markdown report");
       assertTrue(printed.contains(id), "no " + id + " in the summary:\n" + printed);
     }

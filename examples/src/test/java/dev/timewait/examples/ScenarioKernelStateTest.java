@@ -118,6 +118,19 @@ class ScenarioKernelStateTest {
   }
 
   @Test
+  void aServerIdleCutoffShorterThanThePoolsLeavesTimeWaitOnTheServerPort() throws Exception {
+    ScenarioResult result =
+        runClean(
+            new JdkHttpClientIdleCutoffScenario(),
+            options(23109).withRequests(JdkHttpClientIdleCutoffScenario.CALLS));
+
+    assertEquals(JdkHttpClientIdleCutoffScenario.CALLS, result.connections(), "one per request");
+    assertTrue(result.expected().stream().allMatch(t -> t.side() == Side.SERVER));
+    assertTrue(result.expected().stream().allMatch(t -> t.local().getPort() == 23109));
+    assertKernelEventually(result.expected(), KernelTcpTable.TIME_WAIT, KernelTcpTable.NONE);
+  }
+
+  @Test
   void lingerZeroLeavesNoSocketOnEitherSide() throws Exception {
     ScenarioResult result = runClean(new LingerZeroScenario(), options(23104));
 

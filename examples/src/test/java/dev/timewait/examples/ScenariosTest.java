@@ -41,6 +41,7 @@ class ScenariosTest {
             "server-close",
             "apache-misuse",
             "apache-pooled",
+            "jdk-idle-cutoff",
             "close-wait-leak",
             "linger-zero"),
         names);

@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Run the example scenarios (client churn, server-side close, Apache HttpClient misused and"
-          + " pooled, a CLOSE_WAIT leak, linger 0) in a child JVM with the agent, sample this host"
+          + " pooled, a JDK HttpClient pool outliving the server's idle timeout, a CLOSE_WAIT leak,"
+          + " linger 0) in a child JVM with the agent, sample this host"
           + " meanwhile, and write timewait-report.html and timewait-report.md."
     },
     footer = {"", "Exit codes: 0 reports written, 2 bad usage or a failed run."})
@@ -47,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
   static final String MARKDOWN = "timewait-report.md";
 
   /** The examples jar's {@code all} runs this many scenarios, one after another. */
-  private static final int SCENARIOS = 7;
+  private static final int SCENARIOS = 8;
 
   private static final Duration MIN_DURATION = Duration.ofSeconds(SCENARIOS);
   private static final Duration MAX_DURATION = Duration.ofMinutes(10);
