@@ -116,7 +116,8 @@ final class LibraryRemedies {
    * as {@code 45 s}), where the server closes them later than that; null {@code via} names no
    * library.
    */
-  static String forIdleCutoff(String via, String below) {
+  static String forIdleCutoff(String via, long belowMillis) {
+    String below = ServerIdleCutoffRule.duration(belowMillis);
     if (via == null) {
       return "close pooled connections that have been idle for "
           + below
@@ -161,9 +162,9 @@ final class LibraryRemedies {
           + ") and setValidateAfterInactivity on the PoolingHttpClientConnectionManager";
     }
     if (via.startsWith("java.net.http")) {
-      return "the JDK HttpClient: -Djdk.httpclient.keepalive.timeout set to "
-          + below
-          + " in seconds, its HTTP/1.1 idle time";
+      return "the JDK HttpClient: start the JVM with -Djdk.httpclient.keepalive.timeout="
+          + Math.max(1, belowMillis / 1000)
+          + " (seconds), so that its HTTP/1.1 pool closes idle connections first";
     }
     if (via.startsWith("redis.clients:jedis")) {
       return "Jedis ("

@@ -110,10 +110,10 @@ public final class ServerIdleCutoffRule implements Rule {
               + ")");
       List<String> named = new ArrayList<>();
       for (String via : d.vias) {
-        named.add(LibraryRemedies.forIdleCutoff(via, duration(below)));
+        named.add(LibraryRemedies.forIdleCutoff(via, below));
       }
       if (named.isEmpty()) {
-        named.add(LibraryRemedies.forIdleCutoff(null, duration(below)));
+        named.add(LibraryRemedies.forIdleCutoff(null, below));
       }
       for (String remedy : LibraryRemedies.distinct(named)) {
         remedies.add("For " + d.remote + ": " + remedy + ".");
@@ -128,7 +128,7 @@ public final class ServerIdleCutoffRule implements Rule {
             Severity.WARNING,
             "A server closes idle connections sooner than the client's pool drops them ("
                 + String.join("; ", cutoffs)
-                + "): pooled connections end on the server's close, and a stale one fails"
+                + "): pooled connections end on the server's close, and a stale one can fail"
                 + " its next use",
             evidence,
             String.join(" ", remedies)

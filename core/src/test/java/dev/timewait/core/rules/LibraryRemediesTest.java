@@ -31,6 +31,28 @@ class LibraryRemediesTest {
   }
 
   @Test
+  void eachClientLibraryGetsItsIdleSettingBelowTheServersCutoff() {
+    String[][] cases = {
+      {"org.postgresql:postgresql:42.7.8", "keepaliveTime to 45 s"},
+      {"com.mysql:mysql-connector-j:9.1.0", "wait_timeout"},
+      {"com.squareup.okhttp3:okhttp-jvm:5.3.2", "keepAliveDuration is 45 s"},
+      {"org.apache.httpcomponents.client5:httpclient5:5.5.1", "evictIdleConnections(TimeValue)"},
+      {"org.apache.httpcomponents:httpclient:4.5.14", "evictIdleConnections(45 s)"},
+      {"java.net.http", "jdk.httpclient.keepalive.timeout=45"},
+      {"redis.clients:jedis:6.2.0", "setMinEvictableIdleDuration of 45 s"},
+      {"io.lettuce:lettuce-core:6.8.1.RELEASE", "PING"},
+      {"io.grpc:grpc-netty-shaded:1.85.1", "idleTimeout or keepAliveTime of 45 s"},
+      {"io.netty:netty-handler:4.2.7.Final", "IdleStateHandler"},
+      {"org.example:pool:1.0", "the pool of org.example:pool:1.0"},
+    };
+    for (String[] c : cases) {
+      String remedy = LibraryRemedies.forIdleCutoff(c[0], 45_000);
+      assertTrue(remedy.contains(c[1]), c[0] + ": " + remedy);
+    }
+    assertTrue(LibraryRemedies.forIdleCutoff(null, 45_000).contains("idle for 45 s"));
+  }
+
+  @Test
   void eachClientLibraryGetsItsOwnRemedy() {
     assertTrue(
         LibraryRemedies.forClient(

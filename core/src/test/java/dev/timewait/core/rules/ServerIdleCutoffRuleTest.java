@@ -101,6 +101,20 @@ class ServerIdleCutoffRuleTest {
   }
 
   @Test
+  void theJdkHttpClientsSettingIsInWholeSeconds() {
+    Finding finding =
+        evaluate(
+                jvm(
+                    "web-1",
+                    new EndpointStats(
+                        "10.0.0.7:443", 0, 3, 0, idle("java.net.http", 60_010, 60_400, 61_000))))
+            .orElseThrow();
+    assertTrue(
+        finding.recommendation().contains("-Djdk.httpclient.keepalive.timeout=45 (seconds)"),
+        finding.recommendation());
+  }
+
+  @Test
   void scatteredIdleTimesOrClosesRightAfterUseTellNoCutoff() {
     assertTrue(
         evaluate(
