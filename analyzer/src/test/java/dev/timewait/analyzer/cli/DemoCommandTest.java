@@ -25,7 +25,7 @@ class DemoCommandTest {
 
   @Test
   void durationShorterThanOneSecondPerScenario() {
-    assertOneLine(CliRun.of("demo", "--duration", "3s"), "--duration must be between 7 s");
+    assertOneLine(CliRun.of("demo", "--duration", "3s"), "--duration must be between 8 s");
   }
 
   @Test
