@@ -416,10 +416,22 @@ public final class SocketEventHandler implements CloseSink {
    * time counts now, as the application may never close it.
    */
   public void peerClosedWhileOpen(Connection connection) {
+    try {
+      readIdleWhileOpen(connection);
+    } catch (Throwable t) {
+      errors.record("idle time", t);
+    }
+  }
+
+  private void readIdleWhileOpen(Connection connection) throws Throwable {
     if (connection.role != Role.CLIENT
         || connection.finVerdict != null
+        || connection.awaitingDescriptor
         || connection.idleBeforePeerFin != IdleTimes.UNKNOWN) {
-      return;
+      return; // not ours to judge: our FIN may have left first (a close waiting for its descriptor)
+    }
+    if (sockets().tcpState(sockets().probe(connection.fd)) != TcpStates.CLOSE_WAIT) {
+      return; // only the peer's FIN has come, and none of ours
     }
     long millis = idleTimes.idleBeforePeerFin(connection.fd);
     connection.idleBeforePeerFin = millis;
