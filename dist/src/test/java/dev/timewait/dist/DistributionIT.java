@@ -186,7 +186,7 @@ class DistributionIT {
   @Order(3)
   void demoRunsFromTheUnpackedFolder() throws Exception {
     Path out = Files.createDirectories(work.resolve("demo"));
-    Run demo = timewait("demo", "-d", "7s", "-o", out.toString());
+    Run demo = timewait("demo", "-d", "8s", "-o", out.toString());
     assertEquals(0, demo.code(), demo.out() + demo.err());
     assertTrue(demo.out().contains("Top code sites by active closes:"), demo.out());
     assertTrue(Files.readString(out.resolve("timewait-report.html")).startsWith("<!DOCTYPE html>"));
