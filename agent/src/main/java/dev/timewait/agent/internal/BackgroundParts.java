@@ -86,6 +86,10 @@ final class BackgroundParts implements Supplier<AgentBackground.Parts> {
         faults.periodic(
             () -> {
               long now = System.currentTimeMillis();
+              if (handler.tracked() > 0) {
+                // once the application has connections (its sockets are woven by then)
+                handler.preloadIdleTimes();
+              }
               closeWait.scan(now);
               refresh(rules, now);
             });

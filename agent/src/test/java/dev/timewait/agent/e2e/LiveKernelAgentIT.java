@@ -194,7 +194,9 @@ class LiveKernelAgentIT {
         }
       }
       assertEquals(0, result.failed(), "kernel: " + result);
-      assertEquals(result.opened(), serverSide, "the kernel: TIME_WAIT on the server's port");
+      // One TIME_WAIT per 4-tuple: a client port the kernel hands out again (1,000 ports, 300
+      // connections) takes the server's TIME_WAIT of that 4-tuple over with its SYN.
+      assertEquals(result.ports(), serverSide, "the kernel: TIME_WAIT on the server's port");
       assertEquals(0, clientSide, "the kernel: no TIME_WAIT on the client's side");
       String raised = first(findings, "finding SERVER_ACTIVE_CLOSE ");
       assertTrue(raised != null, "no SERVER_ACTIVE_CLOSE: " + findings);

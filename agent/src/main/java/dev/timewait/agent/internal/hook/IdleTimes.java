@@ -23,10 +23,11 @@ import java.util.Set;
  * the agent's with native access granted to that module alone, so that the JVM prints no warning
  * about it and nothing else gains native access.
  *
- * <p>Loaded on first use: the library and the module's classes are copied to a private temporary
- * folder (the JVM maps a library from a file), loaded, and deleted. Where that cannot be done (not
- * Linux, an agent built without gcc, a temporary folder mounted {@code noexec}) every answer is
- * {@link #UNKNOWN} and {@link #status()} says why.
+ * <p>Loaded by the agent's thread once the application has connections ({@link #preload}), or at
+ * the first use if that comes sooner: the library and the module's classes are copied to a private
+ * temporary folder (the JVM maps a library from a file), loaded, and deleted. Where that cannot be
+ * done (not Linux, an agent built without gcc, a temporary folder mounted {@code noexec}) every
+ * answer is {@link #UNKNOWN} and {@link #status()} says why.
  */
 public final class IdleTimes {
   /** No idle time: the feature is unavailable, or the kernel did not answer. */
@@ -102,6 +103,16 @@ public final class IdleTimes {
       return sent;
     }
     return sent >= received ? received : UNKNOWN;
+  }
+
+  /**
+   * Loads the native call now, on the calling (agent's) thread, so that no application thread does
+   * the copying and loading at its first such close.
+   */
+  public void preload() {
+    if (!tried) {
+      load();
+    }
   }
 
   /** {@code available}, or why idle times are not read. */

@@ -446,6 +446,11 @@ public final class SocketEventHandler implements CloseSink {
     }
   }
 
+  /** Loads what reading idle times needs, on the calling (agent's) thread. */
+  public void preloadIdleTimes() {
+    idleTimes.preload();
+  }
+
   /** Whether idle times before a peer's FIN are read, or why not. */
   public String idleTimesStatus() {
     return idleTimes.status();
