@@ -143,15 +143,16 @@ public final class IdleTimes {
       throw new Unavailable("the kernel's tcp_info times are read on Linux only");
     }
     String platform = "linux-" + System.getProperty("os.arch");
-    String library = RESOURCES + platform + "/" + LIBRARY;
-    if (!present(library)) {
-      throw new Unavailable("this agent was built without native code for " + platform);
-    }
     Path dir = Files.createTempDirectory("timewait-native-");
     try {
-      copy("module-info.class", dir);
-      copy(CLASS.replace('.', '/') + ".class", dir);
       Path so = copy(platform + "/" + LIBRARY, dir);
+      if (so == null) {
+        throw new Unavailable("this agent was built without native code for " + platform);
+      }
+      if (copy("module-info.class", dir) == null
+          || copy(CLASS.replace('.', '/') + ".class", dir) == null) {
+        throw new Unavailable("this agent jar lacks the " + MODULE + " module");
+      }
       Configuration configuration =
           ModuleLayer.boot()
               .configuration()
@@ -218,24 +219,17 @@ public final class IdleTimes {
     }
   }
 
-  private boolean present(String resource) {
-    try (InputStream in = resources.getResourceAsStream(resource)) {
-      return in != null;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
+  /** Copies a resource into {@code dir}; null when the jar does not have it. */
   private Path copy(String name, Path dir) throws IOException {
-    Path target = dir.resolve(name);
-    Files.createDirectories(target.getParent());
     try (InputStream in = resources.getResourceAsStream(RESOURCES + name)) {
       if (in == null) {
-        throw new Unavailable("this agent jar lacks " + RESOURCES + name);
+        return null;
       }
+      Path target = dir.resolve(name);
+      Files.createDirectories(target.getParent());
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      return target;
     }
-    return target;
   }
 
   private static void deleteAll(Path dir) {
